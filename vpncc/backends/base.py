@@ -1,0 +1,178 @@
+"""The contract every backend implements, and the backend registry.
+
+A backend is one folder under ``vpncc/backends/`` (plus ``templates/<name>/``) with a ``Backend``
+subclass. It declares what it can express (:class:`Capabilities`), renders an IR + profile into
+device text, reads device text back into IR terms (:class:`~vpncc.validate.model.DeviceConfig`),
+and emits remediation commands for findings. Registration is one line in ``BUILTIN`` below, or an
+entry point in the ``vpncc.backends`` group for third-party backends.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+from ..errors import UnsupportedFeature, UsageError
+from ..ir import DH_GROUPS, Connection, Encryption, IkeVersion, Integrity, Routing
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..profile import Profile
+    from ..validate.findings import Finding
+    from ..validate.model import DeviceConfig
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    ike_versions: frozenset[IkeVersion] = frozenset(IkeVersion)
+    routing: frozenset[Routing] = frozenset(Routing)
+    ipv6_inside: bool = False
+    formats: tuple[str, ...] = ("text",)
+    ike_encryption: frozenset[Encryption] = frozenset(Encryption)
+    ike_integrity: frozenset[Integrity] = frozenset(Integrity)
+    ike_dh_groups: frozenset[int] = frozenset(DH_GROUPS)
+    esp_encryption: frozenset[Encryption] = frozenset(Encryption)
+    esp_integrity: frozenset[Integrity] = frozenset(Integrity)
+    pfs_groups: frozenset[int] = frozenset(DH_GROUPS)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ike_versions": sorted(v.value for v in self.ike_versions),
+            "routing": sorted(r.value for r in self.routing),
+            "ipv6_inside": self.ipv6_inside,
+            "formats": list(self.formats),
+        }
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Options of one compile run. ``format`` is one of the backend's ``capabilities.formats``;
+    ``extra`` carries backend-specific options (``fortios_version``, ``routing_daemon``, ``base``...)."""
+
+    format: str | None = None
+    header: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Backend(ABC):
+    #: registry name, e.g. ``cisco-ios``
+    name: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = ""
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    #: per-field defaults for :class:`vpncc.profile.Profile` (documented by ``vpncc profile --example``)
+    profile_defaults: ClassVar[Mapping[str, Any]] = {}
+    #: which profile fields matter to this backend (others are ignored with no warning)
+    #: comment leader used for the output header
+    comment_prefix: ClassVar[str] = "#"
+
+    # -- compile ------------------------------------------------------------------------------
+    def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        """Everything in ``conn`` this backend cannot express. The default checks capabilities;
+        backends extend it for platform limits (name lengths, per-version algorithms...)."""
+        caps = self.capabilities
+        out: list[str] = []
+        if options.format is not None and options.format not in caps.formats:
+            out.append(f"output format {options.format!r} (supported: {', '.join(caps.formats)})")
+        if conn.routing not in caps.routing:
+            out.append(f"{conn.routing.value} routing")
+        for t in conn.tunnels:
+            p = f"tunnel {t.number}"
+            if t.ike.version not in caps.ike_versions:
+                out.append(f"{p}: IKE version {t.ike.version.value}")
+            if t.inside_ipv6 is not None and not caps.ipv6_inside:
+                out.append(f"{p}: IPv6 inside addresses")
+            for label, values, allowed in (
+                ("IKE encryption", t.ike.encryption, caps.ike_encryption),
+                ("IKE integrity", t.ike.integrity, caps.ike_integrity),
+                ("IKE DH group", t.ike.dh_groups, caps.ike_dh_groups),
+                ("ESP encryption", t.ipsec.encryption, caps.esp_encryption),
+                ("ESP integrity", t.ipsec.integrity, caps.esp_integrity),
+                ("PFS group", t.ipsec.pfs_groups, caps.pfs_groups),
+            ):
+                bad = [v for v in values if v not in allowed]
+                if bad and len(bad) == len(values):
+                    out.append(f"{p}: {label} " + ", ".join(str(getattr(v, 'value', v)) for v in bad))
+        return out
+
+    @abstractmethod
+    def render(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
+        """Device text. Returns ``{filename: text}``; the first entry is the main config (what
+        ``compile`` prints), the others are companion files written by ``--bundle``."""
+
+    def comment(self, lines: Sequence[str]) -> str:
+        return "".join(f"{self.comment_prefix} {l}".rstrip() + "\n" for l in lines)
+
+    # -- validate -----------------------------------------------------------------------------
+    @abstractmethod
+    def read(self, text: str, path: str | None = None) -> "DeviceConfig":
+        """Read a device config into IR terms. Raise :class:`vpncc.errors.InputError` for text that
+        is not this vendor's config; turn unknown lines into ``DeviceConfig.notes``, never crash."""
+
+    def remediation(self, findings: Sequence["Finding"], conn: Connection, profile: "Profile",
+                    device: "DeviceConfig") -> str:
+        """Commands that fix ``findings``, as one block to paste. Backends override."""
+        raise NotImplementedError(f"{self.name} has no remediation")
+
+
+# -- registry -------------------------------------------------------------------------------
+
+#: name -> "module:attribute", imported only when used
+BUILTIN: dict[str, str] = {
+    "cisco-ios": "vpncc.backends.cisco_ios:CiscoIosBackend",
+    "cisco-asa": "vpncc.backends.cisco_asa:CiscoAsaBackend",
+    "juniper": "vpncc.backends.juniper:JuniperBackend",
+    "fortinet": "vpncc.backends.fortinet:FortinetBackend",
+    "pfsense": "vpncc.backends.pfsense:PfsenseBackend",
+    "strongswan": "vpncc.backends.strongswan:StrongswanBackend",
+}
+ALIASES: dict[str, str] = {"cisco": "cisco-ios", "ios": "cisco-ios", "asa": "cisco-asa", "junos": "juniper",
+                           "srx": "juniper", "fortigate": "fortinet", "fortios": "fortinet",
+                           "swanctl": "strongswan"}
+
+_cache: dict[str, Backend] = {}
+_table: dict[str, str] | None = None
+
+
+def _load_table() -> dict[str, str]:
+    global _table
+    if _table is None:
+        table = dict(BUILTIN)
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group="vpncc.backends"):
+            if ep.name in table or ep.name in ALIASES:
+                raise UsageError(f"backend name {ep.name!r} is registered twice "
+                                 f"({table.get(ep.name, ALIASES.get(ep.name))} and {ep.value})")
+            table[ep.name] = ep.value
+        _table = table
+    return _table
+
+
+def names() -> list[str]:
+    return list(_load_table())
+
+
+def canonical(name: str) -> str:
+    n = name.strip().lower()
+    n = ALIASES.get(n, n)
+    if n not in _load_table():
+        raise UsageError(f"unknown vendor {name!r}; choose one of: "
+                         + ", ".join(names()) + " (aliases: " + ", ".join(sorted(ALIASES)) + ")")
+    return n
+
+
+def get(name: str) -> Backend:
+    n = canonical(name)
+    if n not in _cache:
+        mod_name, _, attr = _load_table()[n].partition(":")
+        cls = getattr(importlib.import_module(mod_name), attr)
+        _cache[n] = cls()
+    return _cache[n]
+
+
+def check_supported(backend: Backend, conn: Connection, profile: "Profile", options: RenderOptions) -> None:
+    items = backend.unsupported(conn, profile, options)
+    if items:
+        raise UnsupportedFeature(backend.name, items)
