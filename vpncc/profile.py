@@ -201,3 +201,55 @@ def json_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, sort_keys=False) + "\n"
+
+
+def example_text(vendor: str | None = None) -> str:
+    """A commented example profile. With a vendor, shows that backend's defaults; otherwise all of them."""
+    from .backends import base
+
+    vendors = [base.canonical(vendor)] if vendor else base.names()
+    defaults: dict[str, dict[str, Any]] = {}
+    for v in vendors:
+        try:
+            for k, val in base.get(v).profile_defaults.items():
+                defaults.setdefault(k, {})[v] = val
+        except ImportError:
+            continue
+    out = ["# vpncc site profile: what the AWS file does not say but a device config needs.",
+           "# Every key is optional; every key can also be given on the command line",
+           "# (--outside-interface GigabitEthernet1 ...). Values shown are examples.", ""]
+    examples = {
+        "outside_interface": "GigabitEthernet1", "local_address": "203.0.113.10", "tunnel_start": 1,
+        "name_prefix": "aws-hq", "local_networks": ["10.10.0.0/16"], "remote_networks": ["10.0.0.0/16"],
+        "bgp_router_id": "10.10.0.1", "customer_asn": 65000, "vrf": "AWS", "zone": "vpn",
+        "outside_zone": "untrust", "routing_instance": "aws", "isakmp_policy_start": 200,
+        "lan_interface": "internal", "ikeid_start": 1, "prefer_ikev2": False, "prefer_strong": False,
+        "nat_traversal": True,
+    }
+    for f in fields(Profile):
+        out.append(f"# {f.metadata['help']}")
+        d = defaults.get(f.name)
+        if d:
+            out.append("#   default: " + "; ".join(f"{v}: {_show(x)}" for v, x in d.items()))
+        elif f.name == "name_prefix":
+            out.append("#   default: the VPN connection id")
+        elif f.name == "bgp_router_id":
+            out.append("#   default: tunnel 1's customer inside address")
+        else:
+            out.append("#   default: none")
+        ex = examples.get(f.name)
+        if isinstance(ex, list):
+            out.append(f"# {f.name}:")
+            out.extend(f"#   - {x}" for x in ex)
+        else:
+            out.append(f"# {f.name}: {_show(ex)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list):
+        return "[" + ", ".join(str(x) for x in v) + "]"
+    return "null" if v is None else str(v)

@@ -1,0 +1,260 @@
+"""Framework properties every registered backend must satisfy.
+
+1. Round trip: validate(compile(ir)) has no findings at all, for every sample and for generated IRs.
+2. Mutation: change one compared value of the IR, validate the config compiled from the OLD IR against
+   the NEW IR: the findings are exactly the rule for that value, on that tunnel.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import vpncc
+from vpncc.backends import base
+from vpncc.compiler import resolve_profile
+from vpncc.errors import UnsupportedFeature
+from vpncc.ir import (DH_GROUPS, Bgp, Connection, Encryption, IkeVersion, Inside, Integrity, Routing,
+                      Tunnel)
+from vpncc.profile import Profile
+
+from ..strategies import connections, sample_connection
+
+ROOT = Path(__file__).resolve().parents[2]
+PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
+                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
+BACKENDS = base.names()
+
+
+def _backend_or_skip(name: str) -> base.Backend:
+    try:
+        return base.get(name)
+    except ImportError as e:  # pragma: no cover - a backend that is not written yet
+        pytest.fail(f"backend {name} does not import: {e}")
+
+
+def _supported(backend: base.Backend, conn: Connection) -> bool:
+    prof, _ = resolve_profile(conn, backend, PROFILE)
+    return not backend.unsupported(conn, prof, base.RenderOptions())
+
+
+def _findings(conn_compiled: Connection, conn_expected: Connection, vendor: str):
+    text = vpncc.compile(conn_compiled, vendor, PROFILE)
+    report = vpncc.validate(conn_expected, vendor, text, profile=PROFILE, path="device.cfg")
+    return report.findings
+
+
+def _samples() -> list[Path]:
+    return sorted((ROOT / "samples").glob("*.txt"))
+
+
+# -- 1. round trip --------------------------------------------------------------------------
+
+HAND_MADE = {
+    "bgp-v1-classic": sample_connection(),
+    "static-v1-classic": sample_connection(routing=Routing.STATIC),
+    "bgp-v2-aes256-sha256-g14": sample_connection(ike_version=IkeVersion.IKEV2, encryption=(Encryption.AES256,),
+                                                  integrity=(Integrity.SHA2_256,), dh_groups=(14,)),
+    "bgp-v2-gcm-g20": sample_connection(ike_version=IkeVersion.IKEV2, encryption=(Encryption.AES256_GCM_16,),
+                                        integrity=(Integrity.SHA2_256,), dh_groups=(20,)),
+    "static-v2-multi": sample_connection(routing=Routing.STATIC, ike_version=IkeVersion.IKEV2,
+                                         encryption=(Encryption.AES256, Encryption.AES128),
+                                         integrity=(Integrity.SHA2_256, Integrity.SHA1), dh_groups=(14, 2)),
+}
+
+
+@pytest.mark.parametrize("vendor", BACKENDS)
+@pytest.mark.parametrize("case", sorted(HAND_MADE))
+def test_round_trip_hand_made(vendor: str, case: str) -> None:
+    backend = _backend_or_skip(vendor)
+    conn = HAND_MADE[case]
+    if not _supported(backend, conn):
+        with pytest.raises(UnsupportedFeature):
+            vpncc.compile(conn, vendor, PROFILE)
+        return
+    assert _findings(conn, conn, vendor) == []
+
+
+@pytest.mark.parametrize("vendor", BACKENDS)
+@pytest.mark.parametrize("sample", [p.name for p in _samples()])
+def test_round_trip_samples(vendor: str, sample: str) -> None:
+    backend = _backend_or_skip(vendor)
+    conn = vpncc.parse(ROOT / "samples" / sample)
+    if not _supported(backend, conn):
+        with pytest.raises(UnsupportedFeature):
+            vpncc.compile(conn, vendor, PROFILE)
+        return
+    assert _findings(conn, conn, vendor) == []
+
+
+@pytest.mark.parametrize("vendor", BACKENDS)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
+                                                                 HealthCheck.too_slow])
+@given(data=st.data())
+def test_round_trip_generated(vendor: str, data: st.DataObject) -> None:
+    backend = _backend_or_skip(vendor)
+    conn = data.draw(connections(ipv6=None if backend.capabilities.ipv6_inside else False))
+    if not _supported(backend, conn):
+        with pytest.raises(UnsupportedFeature):
+            vpncc.compile(conn, vendor, PROFILE)
+        return
+    assert _findings(conn, conn, vendor) == []
+
+
+# -- 2. mutations ---------------------------------------------------------------------------
+
+def _other(values: tuple, universe) -> tuple | None:
+    rest = tuple(v for v in universe if v not in values)
+    return rest[:1] or None
+
+
+def _tun(conn: Connection, n: int, **changes) -> Connection:
+    tunnels = tuple(replace(t, **changes) if t.number == n else t for t in conn.tunnels)
+    return replace(conn, tunnels=tunnels)
+
+
+Mutation = Callable[[Connection, Tunnel], "tuple[Connection, set[str]] | None"]
+
+
+def _ike(field: str, universe, rule: str) -> Mutation:
+    def m(conn, t):
+        if universe is None:
+            new = t.ike.lifetime_s + 3600 if t.ike.lifetime_s + 3600 <= 28800 else 900
+        else:
+            new = _other(getattr(t.ike, field), universe)
+            if new is None:
+                return None
+        return _tun(conn, t.number, ike=replace(t.ike, **{field: new})), {rule}
+    return m
+
+
+def _ipsec(field: str, universe, rule: str) -> Mutation:
+    def m(conn, t):
+        if field == "integrity" and all(e.is_gcm for e in t.ipsec.encryption):
+            return None
+        if universe is None:
+            new = t.ipsec.lifetime_s - 600 if t.ipsec.lifetime_s > 1500 else t.ipsec.lifetime_s + 600
+        else:
+            new = _other(getattr(t.ipsec, field), universe)
+            if new is None:
+                return None
+        return _tun(conn, t.number, ipsec=replace(t.ipsec, **{field: new})), {rule}
+    return m
+
+
+def _mut_peer(conn, t):
+    return _tun(conn, t.number, outside=replace(t.outside, aws=ipaddress.IPv4Address("198.18.0.1"))), {"VPN110"}
+
+
+def _mut_local(conn, t):
+    return _tun(conn, t.number, outside=replace(t.outside, customer=ipaddress.IPv4Address("198.18.0.2"))), {"VPN111"}
+
+
+def _mut_psk(conn, t):
+    return _tun(conn, t.number, ike=replace(t.ike, psk="Mutated.Key_" + "z" * 20)), {"VPN203"}
+
+
+def _mut_version(conn, t):
+    other = IkeVersion.IKEV2 if t.ike.version is IkeVersion.IKEV1 else IkeVersion.IKEV1
+    return _tun(conn, t.number, ike=replace(t.ike, version=other)), {"VPN200"}
+
+
+def _mut_inside(conn, t):
+    net = ipaddress.IPv4Network("169.254.250.0/30") if t.number == 1 else ipaddress.IPv4Network("169.254.251.4/30")
+    aws = ipaddress.IPv4Interface((net.network_address + 1, 30))
+    cgw = ipaddress.IPv4Interface((net.network_address + 2, 30))
+    changes: dict = {"inside": Inside(customer=cgw, aws=aws)}
+    expected = {"VPN220"}
+    if t.bgp is not None:
+        changes["bgp"] = replace(t.bgp, neighbor=aws.ip)
+        expected.add("VPN301")
+    else:
+        changes["static_next_hop"] = aws.ip
+    return _tun(conn, t.number, **changes), expected
+
+
+def _mut_dpd(field: str) -> Mutation:
+    def m(conn, t):
+        return _tun(conn, t.number, dpd=replace(t.dpd, **{field: getattr(t.dpd, field) + 1})), {"VPN205"}
+    return m
+
+
+def _mut_int(field: str, rule: str, delta: int) -> Mutation:
+    def m(conn, t):
+        return _tun(conn, t.number, **{field: getattr(t, field) - delta}), {rule}
+    return m
+
+
+def _mut_bgp(field: str, rule: str) -> Mutation:
+    def m(conn, t):
+        if t.bgp is None:
+            return None
+        value = getattr(t.bgp, field)
+        new = {"aws_asn": 65123 if value != 65123 else 65124, "customer_asn": 65321 if value != 65321 else 65322,
+               "hold_time_s": 90 if value != 90 else 60}[field]
+        return _tun(conn, t.number, bgp=replace(t.bgp, **{field: new})), {rule}
+    return m
+
+
+MUTATIONS: dict[str, Mutation] = {
+    "peer": _mut_peer, "local-address": _mut_local, "psk": _mut_psk, "ike-version": _mut_version,
+    "ike-encryption": _ike("encryption", tuple(Encryption), "VPN201"),
+    "ike-integrity": _ike("integrity", tuple(Integrity), "VPN201"),
+    "ike-dh": _ike("dh_groups", DH_GROUPS, "VPN201"),
+    "ike-lifetime": _ike("lifetime_s", None, "VPN202"),
+    "esp-encryption": _ipsec("encryption", tuple(Encryption), "VPN210"),
+    "esp-integrity": _ipsec("integrity", tuple(Integrity), "VPN210"),
+    "pfs": _ipsec("pfs_groups", DH_GROUPS, "VPN211"),
+    "esp-lifetime": _ipsec("lifetime_s", None, "VPN212"),
+    "inside": _mut_inside, "dpd-interval": _mut_dpd("interval_s"), "dpd-retries": _mut_dpd("retries"),
+    "mtu": _mut_int("mtu", "VPN221", 10), "mss": _mut_int("tcp_mss", "VPN222", 7),
+    "bgp-aws-asn": _mut_bgp("aws_asn", "VPN302"), "bgp-customer-asn": _mut_bgp("customer_asn", "VPN303"),
+    "bgp-hold": _mut_bgp("hold_time_s", "VPN304"),
+}
+
+MUTATION_BASES = {
+    "bgp-v1": sample_connection(),
+    "static-v2": sample_connection(routing=Routing.STATIC, ike_version=IkeVersion.IKEV2,
+                                   encryption=(Encryption.AES256,), integrity=(Integrity.SHA2_256,), dh_groups=(14,)),
+}
+
+
+@pytest.mark.parametrize("vendor", BACKENDS)
+@pytest.mark.parametrize("base_name", sorted(MUTATION_BASES))
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+@pytest.mark.parametrize("tunnel", [1, 2])
+def test_single_mutation_is_found(vendor: str, base_name: str, mutation: str, tunnel: int) -> None:
+    backend = _backend_or_skip(vendor)
+    old = MUTATION_BASES[base_name]
+    assert _supported(backend, old)
+    res = MUTATIONS[mutation](old, old.tunnel(tunnel))
+    if res is None:
+        return  # mutation does not apply to this base (e.g. BGP ASN on a static connection)
+    new, rules = res
+    found = {(f.rule, f.tunnel) for f in _findings(old, new, vendor)}
+    assert found == {(r, tunnel) for r in rules}
+
+
+@pytest.mark.parametrize("vendor", BACKENDS)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
+                                                                 HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_mutation_is_found(vendor: str, data: st.DataObject) -> None:
+    backend = _backend_or_skip(vendor)
+    old = data.draw(connections(multi=False))
+    if not _supported(backend, old):
+        return
+    name = data.draw(st.sampled_from(sorted(MUTATIONS)))
+    tunnel = data.draw(st.sampled_from([1, 2]))
+    res = MUTATIONS[name](old, old.tunnel(tunnel))
+    if res is None:
+        return
+    new, rules = res
+    found = {(f.rule, f.tunnel) for f in _findings(old, new, vendor)}
+    assert found == {(r, tunnel) for r in rules}, name

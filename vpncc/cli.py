@@ -1,0 +1,435 @@
+"""The command line: a thin layer over the library API. No vendor knowledge here.
+
+Exit codes: 0 success/compliant, 1 findings at or above --fail-on (or a failed lab run),
+2 usage or input error. No traceback for any user error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, Callable, Sequence
+
+from ._version import __version__
+from .errors import UsageError, VpnccError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _out(text: str, dest: str | None, *, secret: bool = True) -> None:
+    if dest in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from .atomic import write_atomic
+
+        write_atomic(dest, text, 0o600 if secret else 0o644)
+
+
+def _read_input(arg: str) -> tuple[Any, str]:
+    """FILE or '-' (stdin) -> (text or path, display name)."""
+    if arg == "-":
+        from .readers import decode
+
+        return decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+    return os.fspath(arg), arg
+
+
+def _load(args: argparse.Namespace):
+    from . import readers
+
+    src, name = _read_input(args.file)
+    if isinstance(src, str) and args.file != "-":
+        conn_list = readers.load_all(src)
+    else:
+        conn_list = readers.load_all(src, path=name)
+    if getattr(args, "tunnel_options", None):
+        from .readers import merge
+
+        opts = readers.load_all(args.tunnel_options)
+        conn_list = [merge.merge(c, merge.pick(c, opts)) for c in conn_list]
+    wanted = getattr(args, "connection", None)
+    if wanted:
+        conn_list = [c for c in conn_list if c.vpn_connection_id == wanted]
+        if not conn_list:
+            raise UsageError(f"no connection {wanted!r} in {name}")
+    return conn_list, name
+
+
+def _one(conns: list, name: str):
+    if len(conns) != 1:
+        raise UsageError(f"{name} holds {len(conns)} connections; choose one with --connection ID"
+                         " or write them all with -o DIR")
+    return conns[0]
+
+
+def _warn(conns: Sequence[Any], quiet: bool) -> None:
+    if quiet:
+        return
+    for c in conns:
+        for w in c.warnings:
+            where = f"{c.source.path or '<input>'}:{w.line}: " if w.line else f"{c.source.path or '<input>'}: "
+            sys.stderr.write(f"{where}warning: {w.message} [{w.code}]\n")
+
+
+# -- parse / schema -------------------------------------------------------------------------
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    conns, name = _load(args)
+    _warn(conns, args.quiet)
+    docs = [(c.redacted() if args.redact else c).to_dict() for c in conns]
+    data: Any = docs[0] if len(docs) == 1 else docs
+    if args.format == "yaml":
+        import yaml
+
+        text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
+    else:
+        import json
+
+        text = json.dumps(data, indent=2) + "\n"
+    _out(text, args.output, secret=not args.redact)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    if args.what == "profile":
+        from .profile import schema_text
+        sys.stdout.write(schema_text())
+    elif args.what == "manifest":
+        from .manifest import schema_text as manifest_schema
+        sys.stdout.write(manifest_schema())
+    else:
+        from .readers.ir_schema import schema_text as ir_schema
+        sys.stdout.write(ir_schema())
+    return EXIT_OK
+
+
+# -- vendors / rules / explain / profile ----------------------------------------------------
+
+def cmd_vendors(args: argparse.Namespace) -> int:
+    from .backends import base
+
+    rows = []
+    for n in base.names():
+        try:
+            b = base.get(n)
+        except ImportError as e:  # a third-party backend that fails to import
+            rows.append({"name": n, "error": str(e)})
+            continue
+        aliases = sorted(a for a, t in base.ALIASES.items() if t == n)
+        rows.append({"name": n, "aliases": aliases, "description": b.description} | b.capabilities.summary())
+    if args.json:
+        import json
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return EXIT_OK
+    for r in rows:
+        if "error" in r:
+            sys.stdout.write(f"{r['name']:<12} (cannot load: {r['error']})\n")
+            continue
+        al = f" (alias: {', '.join(r['aliases'])})" if r["aliases"] else ""
+        sys.stdout.write(f"{r['name']}{al}\n  {r['description']}\n"
+                         f"  IKE: {', '.join(r['ike_versions'])}; routing: {', '.join(r['routing'])}; "
+                         f"IPv6 inside: {'yes' if r['ipv6_inside'] else 'no'}; formats: {', '.join(r['formats'])}\n")
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .validate.rules import CATALOGUE
+
+    if args.json:
+        import json
+        sys.stdout.write(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity.value,
+                                      "summary": r.summary, "symptom": r.symptom, "cause": r.cause,
+                                      "check": r.check} for r in CATALOGUE], indent=2) + "\n")
+        return EXIT_OK
+    for r in CATALOGUE:
+        sys.stdout.write(f"{r.id}  {r.name:<26} {r.severity.value:<8} {r.summary}\n")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .validate.rules import lookup
+
+    r = lookup(args.rule)
+    sys.stdout.write(f"{r.id} {r.name} ({r.severity.value})\n  {r.summary}\n\n"
+                     f"What you see:  {r.symptom}\nLikely cause:  {r.cause}\nWhat to check: {r.check}\n")
+    return EXIT_OK
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    from .profile import example_text, schema_text
+
+    if args.schema:
+        sys.stdout.write(schema_text())
+    else:
+        sys.stdout.write(example_text(args.vendor))
+    return EXIT_OK
+
+
+# -- compile / validate ---------------------------------------------------------------------
+
+def _profile(args: argparse.Namespace):
+    from dataclasses import replace
+
+    from . import profile as prof
+
+    p = prof.load(args.profile) if args.profile else prof.Profile()
+    overrides = {}
+    for name in prof.FIELDS:
+        v = getattr(args, "p_" + name, None)
+        if v is not None:
+            overrides[name] = prof.coerce(name, v, file="<command line>")
+    return replace(p, **overrides) if overrides else p
+
+
+def _psks(args: argparse.Namespace) -> dict[int, str]:
+    if not getattr(args, "psk_file", None):
+        return {}
+    from .secrets import read_psk_file
+
+    return read_psk_file(args.psk_file)
+
+
+def _extra(args: argparse.Namespace) -> dict[str, Any]:
+    extra = {}
+    for k in ("fortios_version", "routing", "base"):
+        v = getattr(args, k, None)
+        if v is not None:
+            extra[k] = v
+    return extra
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from .compiler import compile_files
+
+    conns, name = _load(args)
+    _warn(conns, args.quiet)
+    profile = _profile(args)
+    psks = _psks(args)
+    kw = dict(format=args.format, profile_path=args.profile, psks=psks, extra=_extra(args))
+    redact = (lambda t: _redact_text(t, conns)) if args.redact else (lambda t: t)
+    if len(conns) > 1 or (args.output and os.path.isdir(args.output)):
+        if not args.output:
+            raise UsageError(f"{name} holds {len(conns)} connections: give -o DIR to write one file each")
+        from .batch import compile_many
+
+        written = compile_many(conns, args.vendor, profile, args.output, jobs=args.jobs, redact=args.redact, **kw)
+        if not args.quiet:
+            sys.stderr.write(f"wrote {len(written)} file(s) to {args.output}\n")
+        return EXIT_OK
+    conn = conns[0]
+    files = compile_files(conn, args.vendor, profile, **kw)
+    if args.bundle:
+        from .atomic import write_tree
+
+        written = write_tree(args.bundle, {k: redact(v) for k, v in files.items()})
+        if not args.quiet:
+            sys.stderr.write("".join(f"wrote {p}\n" for p in written))
+        return EXIT_OK
+    main_text = redact(next(iter(files.values())))
+    _out(main_text, args.output, secret=not args.redact)
+    if len(files) > 1 and not args.quiet and args.output not in (None, "-"):
+        sys.stderr.write(f"note: {len(files) - 1} companion file(s) not written; use --bundle DIR for all of them\n")
+    return EXIT_OK
+
+
+def _redact_text(text: str, conns: Sequence[Any]) -> str:
+    for c in conns:
+        for t in c.tunnels:
+            if t.ike.psk:
+                text = text.replace(t.ike.psk, "***")
+    return text
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate.findings import Severity
+    from .validate.reports import render
+    from .validate.report import Report
+    from .validate.run import validate_configs
+
+    conns, name = _load(args)
+    _warn(conns, args.quiet)
+    conn = _one(conns, name)
+    profile = _profile(args)
+    psks = _psks(args)
+    if psks:
+        from .compiler import fill_missing
+        conn = fill_missing(conn, profile, psks) if any(t.ike.psk is None for t in conn.tunnels) else conn
+    results = validate_configs(conn, args.vendor, args.config, profile=profile, remediation=args.remediation,
+                               jobs=args.jobs)
+    report = Report(conn.vpn_connection_id, results)
+    fail_on = Severity(args.fail_on)
+    color = args.output in (None, "-") and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    _out(render(report, args.report_format, fail_on, color=color), args.output, secret=False)
+    return report.exit_code(fail_on)
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from . import lab
+
+    conns, name = _load(args)
+    _warn(conns, args.quiet)
+    conn = _one(conns, name)
+    report = lab.run(conn, vendor=args.vendor, profile=_profile(args), keep=args.keep,
+                     psks=_psks(args), progress=None if args.json or args.quiet else sys.stderr)
+    if args.json:
+        import json
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(report.text())
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .manifest import run_check
+
+    return run_check(args)
+
+
+# -- argument parser ------------------------------------------------------------------------
+
+def _add_input(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="AWS generic text, XML or API JSON ('-' for stdin)")
+    p.add_argument("--connection", metavar="ID", help="pick one connection from a multi-connection input")
+    p.add_argument("--tunnel-options", metavar="JSON",
+                   help="describe-vpn-connections JSON whose TunnelOptions override the file")
+    p.add_argument("-q", "--quiet", action="store_true", help="no warnings on stderr")
+
+
+def _add_profile(p: argparse.ArgumentParser) -> None:
+    from .profile import FIELDS
+
+    p.add_argument("--profile", metavar="YAML", help="site profile (see `vpncc profile --example`)")
+    p.add_argument("--psk-file", metavar="FILE",
+                   help="pre-shared keys, one per line as 'TUNNEL: KEY' (or set VPNCC_PSK_1 / VPNCC_PSK_2)")
+    g = p.add_argument_group("site profile fields (override the profile file)")
+    for name, f in FIELDS.items():
+        flag = "--" + name.replace("_", "-")
+        kind = f.metadata["kind"]
+        if kind == "bool":
+            g.add_argument(flag, dest="p_" + name, action=argparse.BooleanOptionalAction, default=None,
+                           help=f.metadata["help"])
+        else:
+            meta = {"ipv4-network-list": "CIDR[,CIDR]", "int": "N", "ipv4": "IP"}.get(kind, "NAME")
+            g.add_argument(flag, dest="p_" + name, metavar=meta, default=None, help=f.metadata["help"])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="vpncc", description="Compile and validate AWS Site-to-Site VPN configurations.")
+    ap.add_argument("--version", action="version", version=f"vpncc {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("parse", help="read an AWS VPN file into the neutral IR (JSON/YAML)")
+    _add_input(p)
+    p.add_argument("--format", choices=("json", "yaml"), default="json")
+    p.add_argument("--redact", action="store_true", help="replace pre-shared keys with ***")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically, mode 0600)")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("schema", help="print a JSON Schema (IR by default)")
+    p.add_argument("what", nargs="?", choices=("ir", "profile", "manifest"), default="ir")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("vendors", help="list backends and what each supports")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_vendors)
+
+    p = sub.add_parser("rules", help="list the validation rule catalogue")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("explain", help="what a rule means: symptom, cause, what to check")
+    p.add_argument("rule", metavar="RULE")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("profile", help="print an example site profile (or its JSON Schema)")
+    p.add_argument("--example", action="store_true", help="print a commented example (default)")
+    p.add_argument("--schema", action="store_true", help="print the JSON Schema instead")
+    p.add_argument("--vendor", metavar="V", help="show this vendor's defaults")
+    p.set_defaults(func=cmd_profile)
+
+    p = sub.add_parser("compile", help="compile an AWS VPN file into a device config")
+    _add_input(p)
+    p.add_argument("--vendor", "-v", required=True, metavar="V", help="backend (vpncc vendors)")
+    p.add_argument("--format", metavar="F", help="backend output format (vpncc vendors lists them)")
+    p.add_argument("-o", "--output", metavar="OUT", help="file (atomic, 0600) or, for many connections, a directory")
+    p.add_argument("--bundle", metavar="DIR", help="write the config and all companion files into DIR")
+    p.add_argument("--redact", action="store_true", help="replace pre-shared keys with *** in the output")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for many connections")
+    p.add_argument("--fortios-version", choices=("6.4", "7.0", "7.2", "7.4"), help="FortiOS syntax (fortinet)")
+    p.add_argument("--routing", choices=("frr", "bird"), help="routing daemon (strongswan)")
+    p.add_argument("--base", metavar="CONFIG_XML", help="existing config.xml to merge into (pfsense --format merge)")
+    _add_profile(p)
+    p.set_defaults(func=cmd_compile)
+
+    p = sub.add_parser("validate", help="check device configs against an AWS VPN file")
+    _add_input(p)
+    p.add_argument("--vendor", "-v", required=True, metavar="V")
+    p.add_argument("--config", "-c", required=True, action="append", metavar="DEVICE_CONFIG",
+                   help="device config (repeat for a fleet)")
+    p.add_argument("--format", dest="report_format", choices=("text", "json", "junit", "sarif", "github"),
+                   default="text")
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    p.add_argument("--remediation", action="store_true", help="include commands that fix the findings")
+    p.add_argument("-o", "--output", metavar="REPORT", help="write the report here")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for many configs")
+    _add_profile(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("lab", help="prove a compiled config against an emulated AWS side (root, Linux)")
+    _add_input(p)
+    p.add_argument("--vendor", "-v", default="strongswan", choices=("strongswan", "pfsense"))
+    p.add_argument("--keep", action="store_true", help="leave namespaces and daemons running for inspection")
+    p.add_argument("--json", action="store_true")
+    _add_profile(p)
+    p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("check", help="validate every device in a manifest (vpncc.yaml)")
+    p.add_argument("--manifest", "-m", default="vpncc.yaml", metavar="FILE")
+    p.add_argument("--format", dest="report_format", choices=("text", "json", "junit", "sarif", "github"),
+                   default="text")
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    p.add_argument("--changed-since", metavar="GIT_REF", help="only devices whose files changed since REF")
+    p.add_argument("-o", "--output", metavar="REPORT")
+    p.add_argument("--jobs", "-j", type=int, default=0)
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_check)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv in (["--version"], ["-V"]):  # fast path: no argparse tree
+        sys.stdout.write(f"vpncc {__version__}\n")
+        return EXIT_OK
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if isinstance(e.code, int) else EXIT_ERROR
+    try:
+        return args.func(args)
+    except VpnccError as e:
+        sys.stderr.write(f"vpncc: {e.render() if hasattr(e, 'render') else e}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("vpncc: interrupted\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # a bug in vpncc: say so without a traceback unless asked
+        if os.environ.get("VPNCC_DEBUG"):
+            raise
+        sys.stderr.write(f"vpncc: internal error ({e.__class__.__name__}); rerun with VPNCC_DEBUG=1 "
+                         "and report it\n")
+        return EXIT_ERROR
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

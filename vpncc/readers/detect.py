@@ -1,0 +1,54 @@
+"""Guess what kind of text an input is, so a wrong file gets a clear "this looks like ..." error."""
+
+from __future__ import annotations
+
+import re
+
+#: kind -> human name used in messages
+NAMES = {
+    "aws-generic": "an AWS generic VPN configuration file",
+    "aws-xml": "the AWS VPN connection XML (CustomerGatewayConfiguration)",
+    "aws-json": "AWS describe-vpn-connections JSON",
+    "ir-json": "a vpncc IR JSON document",
+    "cisco-ios": "a Cisco IOS configuration",
+    "cisco-asa": "a Cisco ASA configuration",
+    "junos": "a Juniper Junos configuration",
+    "fortios": "a FortiGate (FortiOS) configuration",
+    "pfsense": "a pfSense config.xml",
+    "swanctl": "a strongSwan swanctl.conf",
+    "ipsec-conf": "a strongSwan/Libreswan ipsec.conf",
+    "yaml": "a YAML document",
+}
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("pfsense", re.compile(r"<pfsense>|<pfsense\s", re.I)),
+    ("aws-xml", re.compile(r"<vpn_connection[\s>]")),
+    ("aws-generic", re.compile(r"^[ \t]*(-[ \t]*)?IPSec Tunnel #\d|^[ \t]*#1: Internet Key Exchange", re.I | re.M)),
+    ("fortios", re.compile(r"^[ \t]*config (vpn ipsec|system |router |firewall )|^#config-version=", re.M)),
+    ("cisco-asa", re.compile(r"^(ASA Version |tunnel-group \S+ (type|ipsec-attributes)|crypto ikev[12] (policy|enable)"
+                             r"|nameif )", re.M)),
+    ("cisco-ios", re.compile(r"^(crypto (isakmp|keyring|ikev2 (proposal|profile|keyring))|interface Tunnel\d"
+                             r"|router bgp \d|hostname \S+|version 1\d\.)", re.M)),
+    ("junos", re.compile(r"^(set|deactivate) (security|interfaces|protocols|routing-options|system) |"
+                         r"^(security|interfaces|protocols|system) \{", re.M)),
+    ("swanctl", re.compile(r"^[ \t]*connections[ \t]*\{", re.M)),
+    ("ipsec-conf", re.compile(r"^conn [\w%.-]+|^config setup", re.M)),
+)
+
+
+def guess(text: str) -> str | None:
+    """The kind of ``text`` (a key of NAMES) or None when nothing matches."""
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    if head in "{[" and head:
+        if '"schema_version"' in text[:4096] and '"tunnels"' in text:
+            return "ir-json"
+        if "VpnConnection" in text or "CustomerGatewayConfiguration" in text or "TunnelOptions" in text:
+            return "aws-json"
+    for kind, pat in _PATTERNS:
+        if pat.search(text, 0, 2_000_000):
+            return kind
+    return None
+
+
+def describe(kind: str | None) -> str:
+    return NAMES.get(kind or "", "an unrecognised file")
