@@ -167,7 +167,10 @@ def get(name: str) -> Backend:
     n = canonical(name)
     if n not in _cache:
         mod_name, _, attr = _load_table()[n].partition(":")
-        cls = getattr(importlib.import_module(mod_name), attr)
+        try:
+            cls = getattr(importlib.import_module(mod_name), attr)
+        except AttributeError as e:
+            raise ImportError(f"backend {n!r}: {mod_name} has no {attr}") from e
         _cache[n] = cls()
     return _cache[n]
 
