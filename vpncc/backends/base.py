@@ -63,9 +63,11 @@ class Backend(ABC):
     capabilities: ClassVar[Capabilities] = Capabilities()
     #: per-field defaults for :class:`vpncc.profile.Profile` (documented by ``vpncc profile --example``)
     profile_defaults: ClassVar[Mapping[str, Any]] = {}
-    #: which profile fields matter to this backend (others are ignored with no warning)
     #: comment leader used for the output header
     comment_prefix: ClassVar[str] = "#"
+    #: kinds from vpncc.readers.detect this backend's reader accepts; text detected as another known
+    #: kind (a Junos config given to the Cisco reader, an AWS file given as --config) is refused
+    config_kinds: ClassVar[tuple[str, ...]] = ()
 
     # -- compile ------------------------------------------------------------------------------
     def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
@@ -173,6 +175,19 @@ def get(name: str) -> Backend:
             raise ImportError(f"backend {n!r}: {mod_name} has no {attr}") from e
         _cache[n] = cls()
     return _cache[n]
+
+
+def refuse_foreign(backend: Backend, text: str, path: str | None) -> None:
+    """InputError when ``text`` is recognisably another vendor's config (or an AWS file)."""
+    from ..errors import InputError
+    from ..readers import detect
+
+    if not text.strip():
+        raise InputError("the device config is empty", path, 1, 1)
+    kind = detect.guess(text)
+    if kind is not None and backend.config_kinds and kind not in backend.config_kinds:
+        raise InputError(f"this looks like {detect.describe(kind)}, not a {backend.name} configuration", path,
+                         hint=f"check --vendor (vpncc vendors lists them) and --config")
 
 
 def check_supported(backend: Backend, conn: Connection, profile: "Profile", options: RenderOptions) -> None:

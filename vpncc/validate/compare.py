@@ -218,6 +218,7 @@ def validate_one(conn: Connection, vendor: str, config_text: str, *, profile: Pr
     from ..backends import base
 
     backend = base.get(vendor)
+    base.refuse_foreign(backend, config_text, path)
     device = backend.read(config_text, path)
     findings = compare(conn, device, profile)
     return ConfigResult(file=path, vendor=backend.name, findings=findings, device=device)
