@@ -340,7 +340,13 @@ def parse(text: str, path: str | None = None) -> Doc:
         parser.feed(work)
         root = parser.close()
     except _Refused as e:
-        raise fail(e.message, e.line, e.col) from None
+        line, col = e.line, e.col
+        if "DOCTYPE" in e.message:  # expat reports the end of "<!DOCTYPE name [": point at its start
+            at = work.find("<!DOCTYPE")
+            if at >= 0:
+                line = work.count("\n", 0, at) + 1
+                col = at - (work.rfind("\n", 0, at) + 1) + 1
+        raise fail(e.message, line, col) from None
     except ParseError as e:
         line, col = e.position
         msg = str(e).split(": line ")[0]

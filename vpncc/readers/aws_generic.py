@@ -1,0 +1,707 @@
+"""Reader for the AWS Site-to-Site VPN "Generic" configuration text (every layout since 2009).
+
+``read(text, path)`` -> :class:`vpncc.ir.Connection`. Lark (grammars/aws_generic.lark, LALR,
+contextual lexer) cuts the text into headings and ``- Key : value`` items; an inline transformer
+turns the parse into plain tuples (no parse tree is built, which keeps a 230-line file well under
+a millisecond); this module then maps AWS keys and spellings onto the IR, records where every
+value came from (``Connection.origin``) and turns redactions/placeholders into ``None`` plus a
+warning. Every problem is a :class:`vpncc.errors.InputError` with file, line, column, the offending
+line (secrets masked) and a hint. Semantic checks (ranges, address rules) are in vpncc.checks.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from typing import Any, Callable, NamedTuple
+
+from .. import checks
+from ..errors import InputError, mask_secret_line
+from ..ir import (
+    Bgp, Connection, Dpd, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6, Ipsec, NegotiationMode,
+    Outside, Position, Routing, Source, Tunnel, Warning,
+)
+from . import aws_generic_names as names
+from .aws_generic_names import BadValue
+
+FORMAT = "aws-generic"
+DOWNLOAD_HINT = ("download the complete file again: AWS console > VPC > Site-to-Site VPN connections > "
+                 "Download configuration > Vendor: Generic")
+
+
+# -- the parser -----------------------------------------------------------------------------------
+
+class Item(NamedTuple):
+    """One ``- Key : value`` (or ``Your … ID : value``) line."""
+
+    key: str      # normalised: lower case, blanks collapsed
+    label: str    # as written, blanks collapsed (for messages)
+    value: str
+    line: int
+    column: int   # of the value (1-based)
+    indent: int   # column of the line's first non-blank character
+    text: str     # the whole line
+
+
+class Block(NamedTuple):
+    kind: str              # preamble, tunnel, footer, ike, ipsec, iface, bgp, static, group
+    head: Any              # heading Token (None for the preamble)
+    items: list            # Items directly in the block
+    groups: list           # Blocks of kind "group"
+    sections: list         # tunnel: its section Blocks; start: nothing
+
+
+_ITEM_RE = re.compile(r"([ \t]*)-?([^:]*):[\s:]*(.*?)\s*\Z")
+_ID_RE = re.compile(r"([ \t]*)([^:]*):[\s:]*(.*?)\s*\Z")
+
+
+def _item(tok) -> Item:
+    m = (_ITEM_RE if tok.type == "ITEM" else _ID_RE).match(tok.value)
+    label = " ".join(m.group(2).replace("-", " - ", 1).split()) if False else " ".join(m.group(2).split())
+    label = label.lstrip("- ").strip()
+    key = label.lower().replace("\u2019", "'")
+    return Item(key, label, m.group(3), tok.line, tok.column + m.start(3), tok.column + len(m.group(1)), tok.value)
+
+
+@lru_cache(maxsize=None)
+def parser():
+    """The one cached Lark parser for the generic format (built on first use; Lark imported lazily)."""
+    from lark import Lark, Token, Transformer
+
+    class _Blocks(Transformer):
+        """Inline transformer: builds Blocks while parsing (no parse tree). Stateless, so shareable."""
+
+        @staticmethod
+        def _split(children, kind, head):
+            items, groups, sections = [], [], []
+            for c in children:
+                if isinstance(c, Token):
+                    items.append(_item(c))
+                elif c.kind == "group":
+                    groups.append(c)
+                else:
+                    sections.append(c)
+            return Block(kind, head, items, groups, sections)
+
+        def start(self, children):
+            return children
+
+        def preamble(self, children):
+            return self._split(children, "preamble", None)
+
+        def _headed(kind):  # noqa: N805 - helper used at class creation
+            def build(self, children):
+                return self._split(children[1:], kind, children[0])
+            return build
+
+        tunnel = _headed("tunnel")
+        footer = _headed("footer")
+        group = _headed("group")
+        ike = _headed("ike")
+        ipsec = _headed("ipsec")
+        iface = _headed("iface")
+        bgp = _headed("bgp")
+        static = _headed("static")
+        del _headed
+
+    from .._resources import resource_dir
+
+    grammar = (resource_dir("grammars") / "aws_generic.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
+                transformer=_Blocks(), maybe_placeholders=False)
+
+
+# -- entry point ----------------------------------------------------------------------------------
+
+def read(text: str, path: str | None = None) -> Connection:
+    """Parse one AWS generic configuration file into a Connection (see module docstring)."""
+    text = _prepare(text, path)
+    lines = text.split("\n")
+    try:
+        blocks = parser().parse(text)
+    except Exception as exc:  # lark.exceptions.LarkError; lark is imported lazily
+        raise _lark_error(exc, path, lines) from None
+    return _Reader(path, lines, text).build(blocks)
+
+
+def _prepare(text: str, path: str | None) -> str:
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("read() takes str; decode the file first")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError("the file is empty", file=path, line=1,
+                         hint="give the AWS generic configuration text (Download configuration > Generic)")
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    if "\x00" in sample or controls > max(8, len(sample) // 50):
+        raise InputError("this is a binary file, not an AWS generic configuration text", file=path, line=1,
+                         hint="give the .txt file from Download configuration > Vendor: Generic")
+    # CRLF and lone CR become LF (one line break each, so line numbers do not move).
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    return text
+
+
+def _lark_error(exc: Exception, path: str | None, lines: list[str]) -> InputError:
+    line = getattr(exc, "line", None)
+    col = getattr(exc, "column", None)
+    if not isinstance(line, int) or line < 1:
+        line, col = None, None
+    expected = getattr(exc, "expected", None) or getattr(exc, "allowed", None)
+    what = f"; expected one of: {', '.join(sorted(expected))}" if expected else ""
+    context = mask_secret_line(lines[line - 1]) if line and line <= len(lines) else None
+    return InputError(f"cannot read this line as part of an AWS generic configuration{what}", file=path,
+                      line=line, column=col, context=context, hint=DOWNLOAD_HINT)
+
+
+# -- foreign formats: a clear "this looks like ..." instead of a list of missing values -----------
+
+_FOREIGN = [
+    (re.compile(r"\A\s*<"), "the AWS XML configuration (<vpn_connection>)",
+     "read it as XML (vpncc detects it by content) or download the Generic text"),
+    (re.compile(r"\A\s*[\[{]"), "JSON (e.g. describe-vpn-connections output)",
+     "read it as AWS JSON or download the Generic text"),
+    (re.compile(r"^\s*(crypto (isakmp|ikev[12]|keyring|ipsec|map)\b|interface Tunnel\d|tunnel-group\b)", re.M | re.I),
+     "a Cisco IOS/ASA configuration", None),
+    (re.compile(r"^\s*set vpn ipsec\b", re.M), "a VyOS/Vyatta configuration", None),
+    (re.compile(r"^\s*set network ike\b", re.M), "a Palo Alto PAN-OS configuration", None),
+    (re.compile(r"^\s*(set (security|interfaces|protocols|routing-options)\b|security \{)", re.M),
+     "a Juniper Junos configuration", None),
+    (re.compile(r"^\s*config (vpn ipsec|system interface|router bgp)\b", re.M), "a FortiGate configuration", None),
+    (re.compile(r"^\s*(conn \S+\s*$|connections \{|\s*(ike|esp|ikelifetime|leftsubnet)=)", re.M),
+     "a strongSwan/Libreswan configuration", None),
+    (re.compile(r"^/(ip|interface) ", re.M), "a MikroTik RouterOS configuration", None),
+]
+
+
+def _foreign(text: str) -> tuple[str, str | None] | None:
+    for rx, what, hint in _FOREIGN:
+        if rx.search(text):
+            return what, hint
+    return None
+
+
+# -- key tables: normalised key -> field path (tunnel-relative) -------------------------------------
+
+_IKE_KEYS = {
+    "ike version": "ike.version", "authentication method": "ike.auth", "pre-shared key": "ike.psk",
+    "pre shared key": "ike.psk", "authentication algorithm": "ike.integrity", "integrity algorithm": "ike.integrity",
+    "encryption algorithm": "ike.encryption", "lifetime": "ike.lifetime_s", "phase 1 negotiation mode": "ike.mode",
+    "diffie-hellman": "ike.dh_groups", "diffie-hellman group": "ike.dh_groups", "dh group": "ike.dh_groups",
+    # 2009/2011 layouts give the phase-1 DH group as "Perfect Forward Secrecy" in the IKE block.
+    "perfect forward secrecy": "ike.pfs_as_dh",
+}
+_IPSEC_KEYS = {
+    "protocol": "ipsec.protocol", "authentication algorithm": "ipsec.integrity",
+    "integrity algorithm": "ipsec.integrity", "encryption algorithm": "ipsec.encryption",
+    "lifetime": "ipsec.lifetime_s", "mode": "ipsec.mode", "perfect forward secrecy": "ipsec.pfs_groups",
+    "dpd interval": "dpd.interval_s", "dpd retries": "dpd.retries", "tcp mss adjustment": "tcp_mss",
+    "clear don't fragment bit": "clear_df", "clear dont fragment bit": "clear_df",
+    "fragmentation": "fragment_before_encryption",
+}
+_AWS_SIDE = ("virtual private gateway", "vpn gateway", "transit gateway")
+_OUTSIDE_KEYS = {"customer gateway": "outside.customer", **{k: "outside.aws" for k in _AWS_SIDE}}
+_INSIDE_KEYS = {
+    "customer gateway": "inside.customer", **{k: "inside.aws" for k in _AWS_SIDE},
+    # IPv6 inside addresses: no real text file shows them; this is the spelling vpncc's writer uses.
+    "customer gateway ipv6": "inside_ipv6.customer", **{k + " ipv6": "inside_ipv6.aws" for k in _AWS_SIDE},
+}
+_IFACE_KEYS = {"tunnel interface mtu": "mtu"}
+_BGP_KEYS = {
+    "customer gateway asn": "bgp.customer_asn", **{k + " asn": "bgp.aws_asn" for k in _AWS_SIDE},
+    "neighbor ip address": "bgp.neighbor", "neighbour ip address": "bgp.neighbor",
+    "neighbor hold time": "bgp.hold_time_s", "neighbour hold time": "bgp.hold_time_s",
+}
+_STATIC_KEYS = {"next hop": "static_next_hop"}
+_SECTION_KEYS = {"ike": _IKE_KEYS, "ipsec": _IPSEC_KEYS, "iface": _IFACE_KEYS, "bgp": _BGP_KEYS,
+                 "static": _STATIC_KEYS}
+_SECTION_TITLE = {
+    "ike": "section #1 (Internet Key Exchange Configuration)",
+    "ipsec": "section #2 (IPSec Configuration)",
+    "iface": "section #3 (Tunnel Interface Configuration)",
+    "bgp": "section #4 (Border Gateway Protocol (BGP) Configuration)",
+    "static": "section #4 (Static Routing Configuration)",
+}
+_FIELD_NAME = {
+    "ike.version": "IKE version", "ike.auth": "IKE authentication method", "ike.psk": "IKE pre-shared key",
+    "ike.integrity": "IKE authentication algorithm", "ike.encryption": "IKE encryption algorithm",
+    "ike.lifetime_s": "IKE lifetime", "ike.mode": "phase 1 negotiation mode", "ike.dh_groups": "IKE Diffie-Hellman group",
+    "ipsec.protocol": "IPSec protocol", "ipsec.integrity": "IPSec authentication algorithm",
+    "ipsec.encryption": "IPSec encryption algorithm", "ipsec.lifetime_s": "IPSec lifetime", "ipsec.mode": "IPSec mode",
+    "ipsec.pfs_groups": "IPSec perfect forward secrecy group", "dpd.interval_s": "DPD interval",
+    "dpd.retries": "DPD retries", "tcp_mss": "TCP MSS adjustment", "clear_df": "clear don't-fragment bit",
+    "fragment_before_encryption": "fragmentation", "outside.customer": "customer gateway outside IP address",
+    "outside.aws": "AWS outside IP address", "inside.customer": "customer gateway inside IP address",
+    "inside.aws": "AWS inside IP address", "inside_ipv6.customer": "customer gateway inside IPv6 address",
+    "inside_ipv6.aws": "AWS inside IPv6 address", "mtu": "tunnel interface MTU",
+    "bgp.customer_asn": "customer gateway ASN", "bgp.aws_asn": "AWS-side ASN", "bgp.neighbor": "BGP neighbor IP address",
+    "bgp.hold_time_s": "BGP neighbor hold time", "static_next_hop": "static route next hop",
+}
+_ID_KEYS = {
+    "your vpn connection id": "vpn_connection_id", "your customer gateway id": "customer_gateway_id",
+    "your virtual private gateway id": "gateway.vgw", "your vpn gateway id": "gateway.vgw",
+    "your transit gateway id": "gateway.tgw",
+}
+_ID_PREFIX = {"vpn_connection_id": "vpn", "customer_gateway_id": "cgw", "gateway.vgw": "vgw", "gateway.tgw": "tgw"}
+
+
+class _Field(NamedTuple):
+    raw: str
+    item: Item
+
+
+class _TunnelData:
+    def __init__(self, number: int, head) -> None:
+        self.number = number
+        self.head = head
+        self.fields: dict[str, _Field] = {}
+        self.sections: dict[str, Any] = {}     # kind -> heading token
+
+
+# -- the interpreter ------------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self, path: str | None, lines: list[str], text: str) -> None:
+        self.path = path
+        self.lines = lines
+        self.text = text
+        self.warnings: list[Warning] = []
+        self.origin: dict[str, Position] = {}
+
+    # errors and warnings ------------------------------------------------------------------------
+    def error(self, message: str, line: int | None = None, column: int | None = None, hint: str | None = None):
+        context = None
+        if line is not None and 1 <= line <= len(self.lines):
+            context = mask_secret_line(self.lines[line - 1])
+        return InputError(message, file=self.path, line=line, column=column, context=context, hint=hint)
+
+    def warn(self, code: str, message: str, line: int | None) -> None:
+        self.warnings.append(Warning(code=code, message=message, line=line))
+
+    # document -----------------------------------------------------------------------------------
+    def build(self, blocks: list) -> Connection:
+        ids: dict[str, Item] = {}
+        tunnels: list[_TunnelData] = []
+        self.xsl_version: str | None = None
+        seen_tunnel = False
+        for block in blocks:
+            if block.kind == "preamble":
+                self._ids(block, ids, seen_tunnel)
+            elif block.kind == "tunnel":
+                seen_tunnel = True
+                tunnels.append(self._tunnel(block, ids))
+            elif block.kind == "footer":
+                self._footer(block, ids)
+            else:   # a section heading before any "IPSec Tunnel #N" (or after the notes footer)
+                head = block.head
+                raise self.error(f"'{head.value.strip()}' is not under an 'IPSec Tunnel #N' heading",
+                                 head.line, None, hint="each section belongs to a tunnel; " + DOWNLOAD_HINT)
+
+        recognised = sum(len(t.fields) for t in tunnels)
+        if not tunnels or recognised == 0:
+            foreign = _foreign(self.text)
+            if foreign:
+                what, hint = foreign
+                raise self.error(f"this looks like {what}, not an AWS generic configuration file", 1,
+                                 hint=hint or "vpncc reads the AWS file (Download configuration > Generic), "
+                                              "not a device configuration")
+            if not tunnels:
+                raise self.error("no 'IPSec Tunnel #1' heading found: this is not an AWS generic configuration "
+                                 "file (or the tunnels were cut away)", 1, hint=DOWNLOAD_HINT)
+
+        last_line = len(self.lines) - 1 if self.lines and self.lines[-1] == "" else len(self.lines)
+        checks.check_tunnel_numbers(
+            [(t.number, Position(t.head.line, t.head.column)) for t in tunnels],
+            file=self.path, lines=self.lines, end_line=max(last_line, 1))
+        self._missing(tunnels, last_line)
+
+        routing = self._routing(tunnels)
+        layout = self._layout(tunnels, ids)
+        conn_ids = self._connection_ids(ids)
+        built = [self._build_tunnel(i, t, routing, layout) for i, t in enumerate(tunnels)]
+        gateway = conn_ids.pop("gateway")
+        return Connection(
+            vpn_connection_id=conn_ids["vpn_connection_id"], customer_gateway_id=conn_ids["customer_gateway_id"],
+            gateway=gateway, routing=routing, tunnels=tuple(built),
+            source=Source(format=FORMAT, path=self.path, layout=layout),
+            warnings=tuple(self.warnings), origin=self.origin)
+
+    def _ids(self, block: Block, ids: dict[str, Item], after_tunnel: bool) -> None:
+        for it in block.items:
+            self._id_line(it, ids, after_tunnel)
+
+    def _id_line(self, it: Item, ids: dict[str, Item], after_tunnel: bool) -> None:
+        field = _ID_KEYS.get(it.key)
+        if field is None:
+            if it.key.startswith("your ") and it.key.endswith(" id"):
+                self.warn("unknown-key", f"unknown identifier line '{it.label}' ignored", it.line)
+            return
+        if field in ids or (field.startswith("gateway.") and ("gateway.vgw" in ids or "gateway.tgw" in ids)):
+            first = ids.get(field) or ids.get("gateway.vgw") or ids.get("gateway.tgw")
+            if field == "vpn_connection_id" and after_tunnel:
+                raise self.error(f"this file holds more than one VPN connection: a second '{it.label}' line "
+                                 f"(the first is at line {first.line})", it.line,
+                                 hint="split it into one file per VPN connection")
+            raise self.error(f"'{it.label}' appears twice (first at line {first.line})", it.line)
+        ids[field] = it
+
+    def _footer(self, block: Block, ids: dict[str, Item]) -> None:
+        for it in block.items:
+            if it.key == "xsl version":
+                self.xsl_version = it.value
+            elif it.key.startswith("your "):
+                self._id_line(it, ids, True)
+        for g in block.groups:
+            for it in g.items:
+                if it.key.startswith("your "):
+                    self._id_line(it, ids, True)
+
+    # tunnels -------------------------------------------------------------------------------------
+    def _tunnel(self, block: Block, ids: dict[str, Item]) -> _TunnelData:
+        head = block.head
+        number = int(re.search(r"#[ \t]*(\d+)", head.value).group(1))
+        t = _TunnelData(number, head)
+        self._loose(t, block.items, ids, "before its first section")
+        for g in block.groups:
+            self._loose(t, g.items, ids, "before its first section")
+        for sec in block.sections:
+            kind = sec.kind
+            clash = "static" if kind == "bgp" else "bgp" if kind == "static" else None
+            if kind in t.sections or (clash and clash in t.sections):
+                first = t.sections.get(kind) or t.sections[clash]
+                what = "a second routing section" if clash and clash in t.sections else "a second section"
+                raise self.error(f"tunnel {number} has {what} '{sec.head.value.strip()}' (the first, "
+                                 f"'{first.value.strip()}', is at line {first.line})", sec.head.line,
+                                 hint="each tunnel has sections #1 to #4 once")
+            t.sections[kind] = sec.head
+            keys = _SECTION_KEYS[kind]
+            for it in sec.items:
+                self._store(t, keys, it, kind, ids)
+            for g in sec.groups:
+                if kind == "iface":
+                    is_v6 = "v6" in g.head.value.lower()
+                    gkeys = _OUTSIDE_KEYS if "outside" in g.head.value.lower() else _INSIDE_KEYS
+                    for it in g.items:
+                        if is_v6 and it.key in gkeys and not it.key.endswith("ipv6"):
+                            it = it._replace(key=it.key + " ipv6")
+                        if it.key in gkeys:
+                            self._store(t, gkeys, it, kind, ids)
+                        else:
+                            self._store(t, keys, it, kind, ids)
+                else:
+                    for it in g.items:
+                        self._store(t, keys, it, kind, ids)
+        return t
+
+    def _loose(self, t: _TunnelData, items: list[Item], ids: dict[str, Item], where: str) -> None:
+        for it in items:
+            if it.key.startswith("your "):
+                self._id_line(it, ids, True)
+            else:
+                self.warn("unknown-key", f"tunnel {t.number}: line '{it.label}' {where} ignored", it.line)
+
+    def _store(self, t: _TunnelData, keys: dict[str, str], it: Item, kind: str, ids: dict[str, Item]) -> None:
+        field = keys.get(it.key)
+        if field is None:
+            if it.key.startswith("your "):
+                self._id_line(it, ids, True)
+                return
+            self.warn("unknown-key", f"tunnel {t.number}: unknown line '{it.label}' in "
+                      f"{_SECTION_TITLE[kind]} ignored", it.line)
+            return
+        if field == "ike.pfs_as_dh":
+            field = "ike.dh_groups"
+            if field in t.fields:   # a "Diffie-Hellman" line is the phase-1 group; PFS here is redundant
+                return
+        elif field == "ike.dh_groups" and field in t.fields and t.fields[field].item.key == "perfect forward secrecy":
+            del t.fields[field]
+        if field in t.fields:
+            first = t.fields[field].item
+            raise self.error(f"tunnel {t.number}: '{it.label}' appears twice in {_SECTION_TITLE[kind]} "
+                             f"(first at line {first.line})", it.line, it.indent,
+                             hint="keep one line per setting; list several values comma-separated")
+        t.fields[field] = _Field(it.value, it)
+
+    # completeness --------------------------------------------------------------------------------
+    def _required(self, t: _TunnelData, routing_kind: str | None, layout_2009: bool) -> list[str]:
+        f = t.fields
+        need = ["ike.encryption", "ike.integrity", "ike.lifetime_s", "ike.dh_groups",
+                "ipsec.encryption", "ipsec.lifetime_s", "ipsec.pfs_groups", "dpd.interval_s", "dpd.retries",
+                "tcp_mss", "outside.customer", "outside.aws", "inside.customer", "inside.aws"]
+        auth = f.get("ike.auth")
+        if auth is None or "certificate" not in auth.raw.lower():
+            need.append("ike.psk")
+        if not layout_2009:     # the 2009 XSL never printed the MTU (AWS's is fixed at 1436)
+            need.append("mtu")
+        ipsec_enc = f.get("ipsec.encryption")
+        if ipsec_enc is None or "gcm" not in ipsec_enc.raw.lower():
+            need.append("ipsec.integrity")
+        if "inside_ipv6.customer" in f or "inside_ipv6.aws" in f:
+            need += ["inside_ipv6.customer", "inside_ipv6.aws"]
+        if routing_kind == "bgp":
+            need += ["bgp.customer_asn", "bgp.aws_asn", "bgp.neighbor", "bgp.hold_time_s"]
+        elif routing_kind == "static":
+            need.append("static_next_hop")
+        return [n for n in need if n not in f]
+
+    def _missing(self, tunnels: list[_TunnelData], last_line: int) -> None:
+        if not any("bgp" in t.sections or "static" in t.sections for t in tunnels):
+            if all(t.fields for t in tunnels):
+                raise self.error(
+                    "no routing section: neither tunnel has '#4: Border Gateway Protocol (BGP) Configuration:' "
+                    "nor '#4: Static Routing Configuration:'", tunnels[-1].head.line, hint=DOWNLOAD_HINT)
+        layout_2009 = self._is_2009(tunnels)
+        problems, first_line = [], None
+        for t in tunnels:
+            routing_kind = "bgp" if "bgp" in t.sections else "static" if "static" in t.sections else None
+            missing = self._required(t, routing_kind, layout_2009)
+            if not missing and routing_kind:
+                continue
+            parts = [_SECTION_TITLE[k] for k in ("ike", "ipsec", "iface") if k not in t.sections]
+            absent_sections = {k for k in ("ike", "ipsec", "iface") if k not in t.sections}
+            owner = {"ike": "ike", "ipsec": "ipsec", "dpd": "ipsec", "tcp_mss": "ipsec", "outside": "iface",
+                     "inside": "iface", "inside_ipv6": "iface", "mtu": "iface"}
+            parts += [_FIELD_NAME[m] for m in missing if owner.get(m.split(".")[0]) not in absent_sections]
+            if routing_kind is None:
+                parts.append("section #4 (BGP or static routing)")
+            problems.append(f"tunnel {t.number}: missing " + ", ".join(parts))
+            first_line = first_line or t.head.line
+        if problems:
+            cut = "" if any(l.strip().lower().startswith("additional notes") for l in self.lines) else \
+                f" (the file ends at line {last_line}: was it cut off?)"
+            raise self.error("incomplete AWS generic configuration: " + "; ".join(problems) + cut,
+                             first_line, hint=DOWNLOAD_HINT)
+
+    # routing ------------------------------------------------------------------------------------
+    def _routing(self, tunnels: list[_TunnelData]) -> Routing:
+        kinds = {t.number: ("bgp" if "bgp" in t.sections else "static") for t in tunnels}
+        if len(set(kinds.values())) > 1:
+            t = next(t for t in tunnels if kinds[t.number] != kinds[tunnels[0].number])
+            head = t.sections[kinds[t.number]]
+            raise self.error(f"tunnel {t.number} uses {kinds[t.number]} routing but tunnel {tunnels[0].number} "
+                             f"uses {kinds[tunnels[0].number]}: both tunnels of a connection route the same way",
+                             head.line, hint=DOWNLOAD_HINT)
+        kind = kinds[tunnels[0].number]
+        head = tunnels[0].sections[kind]
+        self.origin["routing"] = Position(head.line, head.column)
+        return Routing.BGP if kind == "bgp" else Routing.STATIC
+
+    # layout -------------------------------------------------------------------------------------
+    def _is_2009(self, tunnels: list[_TunnelData]) -> bool:
+        if self.xsl_version and self.xsl_version.strip().endswith("207071"):
+            return True
+        for t in tunnels:
+            for fld in ("outside.aws", "inside.aws", "bgp.aws_asn"):
+                f = t.fields.get(fld)
+                if f is not None and f.item.key.startswith("vpn gateway"):
+                    return True
+        return False
+
+    def _layout(self, tunnels: list[_TunnelData], ids: dict[str, Item]) -> str:
+        gw = ids.get("gateway.vgw")
+        if self._is_2009(tunnels) or (gw is not None and gw.key == "your vpn gateway id"):
+            return "2009"
+        heads = [t.head.value for t in tunnels] + [s.value for t in tunnels for s in t.sections.values()]
+        if (re.search(r"^[ \t]*!\[", self.text, re.M) or any("IPsec" in h for h in heads)
+                or any(f.item.indent == 1 for t in tunnels for f in t.fields.values())):
+            return "docs"
+        if not any("ike.version" in t.fields for t in tunnels):
+            return "2011"
+        if self.xsl_version is not None or re.search(r"^[ \t]*\t[ \t]*$|^[ \t]*-[^\n]*[ \t]$", self.text, re.M):
+            return "2020"
+        return "2022"
+
+    # identifiers --------------------------------------------------------------------------------
+    def _connection_ids(self, ids: dict[str, Item]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in ("vpn_connection_id", "customer_gateway_id"):
+            it = ids.get(field)
+            if it is None:
+                self.warn("id-missing", f"no '{'Your VPN Connection ID' if field[0] == 'v' else 'Your Customer Gateway ID'}"
+                          "' line", None)
+                out[field] = None
+            else:
+                out[field] = self._id_value(field, it)
+        vgw, tgw = ids.get("gateway.vgw"), ids.get("gateway.tgw")
+        if tgw is not None:
+            out["gateway"] = Gateway(GatewayKind.TGW, self._id_value("gateway.tgw", tgw))
+        elif vgw is None:
+            self.warn("id-missing", "no 'Your Virtual Private Gateway ID' line: assuming a virtual private gateway",
+                      None)
+            out["gateway"] = Gateway(GatewayKind.VGW, None)
+        elif not vgw.value.strip():
+            # A Transit Gateway attachment: AWS leaves the VGW ID empty and has no TGW ID line.
+            self.origin["gateway.kind"] = Position(vgw.line, vgw.column)
+            out["gateway"] = Gateway(GatewayKind.TGW, None)
+        elif vgw.value.strip().lower().startswith("tgw-"):
+            out["gateway"] = Gateway(GatewayKind.TGW, self._id_value("gateway.tgw", vgw))
+        else:
+            out["gateway"] = Gateway(GatewayKind.VGW, self._id_value("gateway.vgw", vgw))
+        return out
+
+    def _id_value(self, field: str, it: Item) -> str | None:
+        prefix = _ID_PREFIX[field]
+        path = "gateway.id" if field.startswith("gateway.") else field
+        value = it.value.strip()
+        self.origin[path] = Position(it.line, it.column)
+        if re.fullmatch(rf"{prefix}-[0-9a-f]{{8}}(?:[0-9a-f]{{9}})?", value):
+            return value
+        if not value or value.lower() == prefix + "-" or value.lower() == prefix:
+            self.warn("id-truncated", f"'{it.label}' is empty or truncated", it.line)
+            return None
+        if re.fullmatch(rf"{prefix}-[A-Za-z0-9]+", value):
+            self.warn("id-unusual", f"'{it.label}' {value!r} is not a usual AWS identifier "
+                      f"({prefix}- and 8 or 17 hex digits); kept as written", it.line)
+            return value
+        self.warn("id-invalid", f"'{it.label}' is not an AWS {prefix}- identifier; ignored", it.line)
+        return None
+
+    # values -------------------------------------------------------------------------------------
+    def _conv(self, t: _TunnelData, index: int, field: str, conv: Callable[[str], Any], *,
+              placeholder_ok: bool = False, default: Any = None) -> Any:
+        f = t.fields.get(field)
+        if f is None:
+            return default
+        self.origin[f"tunnels[{index}].{field}"] = Position(f.item.line, f.item.column)
+        if placeholder_ok:
+            kind = names.placeholder_kind(f.raw)
+            if kind is not None:
+                self._placeholder_warning(t, field, f.item, kind)
+                return None
+        try:
+            return conv(f.raw)
+        except BadValue as exc:
+            raise self.error(f"tunnel {t.number}: {_FIELD_NAME[field]}: {exc.message}", f.item.line,
+                             f.item.column, hint=exc.hint) from None
+
+    def _placeholder_warning(self, t: _TunnelData, field: str, it: Item, kind: str) -> None:
+        name = _FIELD_NAME[field]
+        state = {"empty": "is empty", "redacted": "is redacted",
+                 "placeholder": "is a placeholder, not a real value"}[kind]
+        if field == "ike.psk":
+            self.warn("psk-redacted", f"tunnel {t.number}: the pre-shared key {state}; supply it when compiling",
+                      it.line)
+        else:
+            code = "placeholder" if kind == "placeholder" else "redacted"
+            self.warn(code, f"tunnel {t.number}: the {name} {state} ({it.label}); supply it when compiling", it.line)
+
+    def _psk(self, t: _TunnelData, index: int, auth: str) -> str | None:
+        f = t.fields.get("ike.psk")
+        if f is None:
+            return None
+        self.origin[f"tunnels[{index}].ike.psk"] = Position(f.item.line, f.item.column)
+        kind = names.placeholder_kind(f.raw)
+        if kind is not None:
+            self._placeholder_warning(t, "ike.psk", f.item, kind)
+            return None
+        value = f.raw.strip()
+        if len(value) >= 2 and value[0] in "\"'“‘" and value[-1] in "\"'”’":
+            value = value[1:-1]   # quoted in some copied docs; AWS keys never contain quotes
+        return value
+
+    def _build_tunnel(self, index: int, t: _TunnelData, routing: Routing, layout: str) -> Tunnel:
+        conv = self._conv
+        self.origin[f"tunnels[{index}]"] = Position(t.head.line, t.head.column)
+        self.origin[f"tunnels[{index}].number"] = Position(t.head.line, t.head.column)
+        version = conv(t, index, "ike.version", names.parse_ike_version, default=IkeVersion.IKEV1)
+        auth = conv(t, index, "ike.auth", names.parse_auth, default="psk")
+        mode = conv(t, index, "ike.mode", names.parse_mode,
+                    default=NegotiationMode.MAIN if version is IkeVersion.IKEV1 and layout != "2022" else None)
+        ike = Ike(
+            version=version, auth=auth, psk=self._psk(t, index, auth), mode=mode,
+            encryption=conv(t, index, "ike.encryption", names.parse_encryption),
+            integrity=conv(t, index, "ike.integrity", names.parse_integrity),
+            dh_groups=conv(t, index, "ike.dh_groups", names.parse_dh_groups),
+            lifetime_s=conv(t, index, "ike.lifetime_s", lambda v: names.parse_int(v, names.SECONDS)),
+        )
+        ipsec = Ipsec(
+            protocol=conv(t, index, "ipsec.protocol", _lower_word, default="esp"),
+            mode=conv(t, index, "ipsec.mode", _lower_word, default="tunnel"),
+            encryption=conv(t, index, "ipsec.encryption", names.parse_encryption),
+            integrity=conv(t, index, "ipsec.integrity", _ipsec_integrity, default=()),
+            pfs_groups=conv(t, index, "ipsec.pfs_groups", names.parse_dh_groups),
+            lifetime_s=conv(t, index, "ipsec.lifetime_s", lambda v: names.parse_int(v, names.SECONDS)),
+        )
+        dpd = Dpd(interval_s=conv(t, index, "dpd.interval_s", lambda v: names.parse_int(v, names.SECONDS)),
+                  retries=conv(t, index, "dpd.retries", names.parse_int))
+        mtu = conv(t, index, "mtu", lambda v: names.parse_int(v, names.BYTES))
+        if mtu is None:
+            mtu = 1436
+            self.warn("mtu-assumed", f"tunnel {t.number}: no 'Tunnel interface MTU' line (2009 layout); "
+                      "using AWS's tunnel MTU of 1436", t.head.line)
+        outside = Outside(customer=conv(t, index, "outside.customer", _ipv4, placeholder_ok=True),
+                          aws=conv(t, index, "outside.aws", _ipv4, placeholder_ok=True))
+        inside = Inside(customer=conv(t, index, "inside.customer", _ipv4_if),
+                        aws=conv(t, index, "inside.aws", _ipv4_if))
+        v6 = None
+        if "inside_ipv6.customer" in t.fields:
+            v6 = InsideV6(customer=conv(t, index, "inside_ipv6.customer", _ipv6_if),
+                          aws=conv(t, index, "inside_ipv6.aws", _ipv6_if))
+        bgp = next_hop = None
+        if routing is Routing.BGP:
+            bgp = Bgp(customer_asn=conv(t, index, "bgp.customer_asn", names.parse_asn, placeholder_ok=True),
+                      aws_asn=conv(t, index, "bgp.aws_asn", names.parse_asn),
+                      neighbor=conv(t, index, "bgp.neighbor", _ipv4),
+                      hold_time_s=conv(t, index, "bgp.hold_time_s", lambda v: names.parse_int(v, names.SECONDS)))
+        else:
+            next_hop = conv(t, index, "static_next_hop", _ipv4)
+        return Tunnel(
+            number=t.number, outside=outside, inside=inside, inside_ipv6=v6, ike=ike, ipsec=ipsec, dpd=dpd,
+            mtu=mtu, tcp_mss=conv(t, index, "tcp_mss", lambda v: names.parse_int(v, names.BYTES)),
+            clear_df=conv(t, index, "clear_df", names.parse_bool, default=True),
+            # The 2009 XSL omits the Fragmentation line when fragmentation_before_encryption is false.
+            fragment_before_encryption=conv(t, index, "fragment_before_encryption", names.parse_fragmentation,
+                                            default=False),
+            bgp=bgp, static_next_hop=next_hop,
+        )
+
+
+# -- small converters -----------------------------------------------------------------------------
+
+def _lower_word(value: str) -> str:
+    v = value.strip().lower()
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", v):
+        raise BadValue(f"{value.strip()!r} is not a single word")
+    return v
+
+
+def _ipsec_integrity(value: str):
+    if value.strip().lower() in ("", "none", "n/a"):
+        return ()     # AES-GCM carries its own integrity
+    return names.parse_integrity(value)
+
+
+def _ipv4(value: str):
+    v = value.strip()
+    try:
+        return ipaddress.IPv4Address(v)
+    except ValueError:
+        pass
+    if "/" in v:
+        raise BadValue(f"{v!r} has a prefix length; a bare IPv4 address is expected here")
+    raise BadValue(f"{v!r} is not a valid IPv4 address")
+
+
+def _ipv4_if(value: str):
+    v = value.strip()
+    if "/" not in v:
+        raise BadValue(f"{v!r} has no prefix length", "AWS writes inside addresses as 169.254.x.y/30")
+    try:
+        return ipaddress.IPv4Interface(v)
+    except ValueError:
+        raise BadValue(f"{v!r} is not a valid IPv4 address with prefix length (CIDR)",
+                       "AWS writes inside addresses as 169.254.x.y/30") from None
+
+
+def _ipv6_if(value: str):
+    v = value.strip()
+    if "/" not in v:
+        raise BadValue(f"{v!r} has no prefix length", "inside IPv6 addresses are written as fd00::.../126")
+    try:
+        return ipaddress.IPv6Interface(v)
+    except ValueError:
+        raise BadValue(f"{v!r} is not a valid IPv6 address with prefix length", None) from None
