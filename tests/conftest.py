@@ -53,3 +53,21 @@ def shared() -> Path:
 
 def sample_paths() -> list[Path]:
     return sorted(SAMPLES.glob("*.txt"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Scan every CLI output of this session for pre-shared keys (see tests/clirunner.py)."""
+    from tests import clirunner
+
+    if not clirunner.RUNS:
+        return
+    found = clirunner.leaks()
+    tr = session.config.pluginmanager.get_plugin("terminalreporter")
+    if found:
+        if tr:
+            tr.write_line(f"SECRET SCAN FAILED: a pre-shared key appeared in {len(found)} output(s):", red=True)
+            for f in sorted(set(found)):
+                tr.write_line(f"  {f}", red=True)
+        session.exitstatus = 1
+    elif tr:
+        tr.write_line(f"secret scan: {len(clirunner.RUNS)} CLI runs, {len(clirunner.known_psks())} keys, no leak")

@@ -52,14 +52,20 @@ class Block(NamedTuple):
     sections: list         # tunnel: its section Blocks; start: nothing
 
 
+class _Holder:
+    __slots__ = ("children",)
+
+    def __init__(self, children: list) -> None:
+        self.children = children
+
+
 _ITEM_RE = re.compile(r"([ \t]*)-?([^:]*):[\s:]*(.*?)\s*\Z")
 _ID_RE = re.compile(r"([ \t]*)([^:]*):[\s:]*(.*?)\s*\Z")
 
 
 def _item(tok) -> Item:
     m = (_ITEM_RE if tok.type == "ITEM" else _ID_RE).match(tok.value)
-    label = " ".join(m.group(2).replace("-", " - ", 1).split()) if False else " ".join(m.group(2).split())
-    label = label.lstrip("- ").strip()
+    label = " ".join(m.group(2).split()).lstrip("- ")
     key = label.lower().replace("\u2019", "'")
     return Item(key, label, m.group(3), tok.line, tok.column + m.start(3), tok.column + len(m.group(1)), tok.value)
 
@@ -83,6 +89,11 @@ def parser():
                 else:
                     sections.append(c)
             return Block(kind, head, items, groups, sections)
+
+        def __default__(self, data, children, meta):
+            # Star/inlined helper rules: a bare holder instead of a Tree (the parent inlines its
+            # .children), so no Tree or position bookkeeping is spent on them.
+            return _Holder(children)
 
         def start(self, children):
             return children
@@ -118,9 +129,12 @@ def read(text: str, path: str | None = None) -> Connection:
     """Parse one AWS generic configuration file into a Connection (see module docstring)."""
     text = _prepare(text, path)
     lines = text.split("\n")
+    lark_parser = parser()
+    from lark.exceptions import UnexpectedInput
+
     try:
-        blocks = parser().parse(text)
-    except Exception as exc:  # lark.exceptions.LarkError; lark is imported lazily
+        blocks = lark_parser.parse(text)
+    except UnexpectedInput as exc:
         raise _lark_error(exc, path, lines) from None
     return _Reader(path, lines, text).build(blocks)
 
@@ -317,10 +331,9 @@ class _Reader:
         checks.check_tunnel_numbers(
             [(t.number, Position(t.head.line, t.head.column)) for t in tunnels],
             file=self.path, lines=self.lines, end_line=max(last_line, 1))
-        self._missing(tunnels, last_line)
-
-        routing = self._routing(tunnels)
         layout = self._layout(tunnels, ids)
+        self._missing(tunnels, last_line, layout == "2009")
+        routing = self._routing(tunnels)
         conn_ids = self._connection_ids(ids)
         built = [self._build_tunnel(i, t, routing, layout) for i, t in enumerate(tunnels)]
         gateway = conn_ids.pop("gateway")
@@ -448,33 +461,33 @@ class _Reader:
             need.append("static_next_hop")
         return [n for n in need if n not in f]
 
-    def _missing(self, tunnels: list[_TunnelData], last_line: int) -> None:
-        if not any("bgp" in t.sections or "static" in t.sections for t in tunnels):
-            if all(t.fields for t in tunnels):
-                raise self.error(
-                    "no routing section: neither tunnel has '#4: Border Gateway Protocol (BGP) Configuration:' "
-                    "nor '#4: Static Routing Configuration:'", tunnels[-1].head.line, hint=DOWNLOAD_HINT)
-        layout_2009 = self._is_2009(tunnels)
-        problems, first_line = [], None
+    def _missing(self, tunnels: list[_TunnelData], last_line: int, layout_2009: bool) -> None:
+        owner = {"ike": "ike", "ipsec": "ipsec", "dpd": "ipsec", "tcp_mss": "ipsec", "outside": "iface",
+                 "inside": "iface", "inside_ipv6": "iface", "mtu": "iface"}
+        problems, only_routing, first_line = [], True, None
         for t in tunnels:
             routing_kind = "bgp" if "bgp" in t.sections else "static" if "static" in t.sections else None
             missing = self._required(t, routing_kind, layout_2009)
             if not missing and routing_kind:
                 continue
-            parts = [_SECTION_TITLE[k] for k in ("ike", "ipsec", "iface") if k not in t.sections]
-            absent_sections = {k for k in ("ike", "ipsec", "iface") if k not in t.sections}
-            owner = {"ike": "ike", "ipsec": "ipsec", "dpd": "ipsec", "tcp_mss": "ipsec", "outside": "iface",
-                     "inside": "iface", "inside_ipv6": "iface", "mtu": "iface"}
-            parts += [_FIELD_NAME[m] for m in missing if owner.get(m.split(".")[0]) not in absent_sections]
+            absent = [k for k in ("ike", "ipsec", "iface") if k not in t.sections]
+            parts = [_SECTION_TITLE[k] for k in absent]
+            parts += [_FIELD_NAME[m] for m in missing if owner.get(m.split(".")[0]) not in absent]
+            only_routing = only_routing and not parts
             if routing_kind is None:
                 parts.append("section #4 (BGP or static routing)")
             problems.append(f"tunnel {t.number}: missing " + ", ".join(parts))
             first_line = first_line or t.head.line
-        if problems:
-            cut = "" if any(l.strip().lower().startswith("additional notes") for l in self.lines) else \
-                f" (the file ends at line {last_line}: was it cut off?)"
-            raise self.error("incomplete AWS generic configuration: " + "; ".join(problems) + cut,
-                             first_line, hint=DOWNLOAD_HINT)
+        if not problems:
+            return
+        if only_routing and not any("bgp" in t.sections or "static" in t.sections for t in tunnels):
+            raise self.error(
+                "no routing section: neither tunnel has '#4: Border Gateway Protocol (BGP) Configuration:' "
+                "nor '#4: Static Routing Configuration:'", tunnels[0].head.line, hint=DOWNLOAD_HINT)
+        ended = any(line.strip().lower().startswith("additional notes") for line in self.lines)
+        cut = "" if ended else f" (the file ends at line {last_line}: was it cut off?)"
+        raise self.error("incomplete AWS generic configuration: " + "; ".join(problems) + cut,
+                         first_line, hint=DOWNLOAD_HINT)
 
     # routing ------------------------------------------------------------------------------------
     def _routing(self, tunnels: list[_TunnelData]) -> Routing:
@@ -502,6 +515,7 @@ class _Reader:
         return False
 
     def _layout(self, tunnels: list[_TunnelData], ids: dict[str, Item]) -> str:
+        """The generation marks of aws-generic-format.md section 1 (a best guess for edited copies)."""
         gw = ids.get("gateway.vgw")
         if self._is_2009(tunnels) or (gw is not None and gw.key == "your vpn gateway id"):
             return "2009"
@@ -521,8 +535,8 @@ class _Reader:
         for field in ("vpn_connection_id", "customer_gateway_id"):
             it = ids.get(field)
             if it is None:
-                self.warn("id-missing", f"no '{'Your VPN Connection ID' if field[0] == 'v' else 'Your Customer Gateway ID'}"
-                          "' line", None)
+                label = "Your VPN Connection ID" if field == "vpn_connection_id" else "Your Customer Gateway ID"
+                self.warn("id-missing", f"no '{label}' line", None)
                 out[field] = None
             else:
                 out[field] = self._id_value(field, it)
@@ -609,8 +623,7 @@ class _Reader:
         self.origin[f"tunnels[{index}].number"] = Position(t.head.line, t.head.column)
         version = conv(t, index, "ike.version", names.parse_ike_version, default=IkeVersion.IKEV1)
         auth = conv(t, index, "ike.auth", names.parse_auth, default="psk")
-        mode = conv(t, index, "ike.mode", names.parse_mode,
-                    default=NegotiationMode.MAIN if version is IkeVersion.IKEV1 and layout != "2022" else None)
+        mode = conv(t, index, "ike.mode", names.parse_mode)
         ike = Ike(
             version=version, auth=auth, psk=self._psk(t, index, auth), mode=mode,
             encryption=conv(t, index, "ike.encryption", names.parse_encryption),

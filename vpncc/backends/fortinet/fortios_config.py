@@ -115,7 +115,7 @@ def prefilter(text: str, tables: tuple[str, ...]) -> Prefiltered:
         if " !" in s or "\t!" in s:
             s = _strip_bang(s)
         word, _, rest = s.partition(" ")
-        if word == "set" or word == "unset":
+        if word == "set" or word == "unset" or (word == "delete" and stack and stack[-1][0] == "config"):
             structural += 1
             if not stack:
                 notes.append((i, f"`{word}` outside any `config` block: ignored"))
@@ -248,6 +248,9 @@ def build(tree, linemap: list[int]) -> dict[str, Node]:
                 node.settings[str(key_tok)] = Setting(values, orig(key_tok), quoted)
             elif kind == "unsetting":
                 node.settings.pop(str(st.children[0]), None)
+            elif kind == "deletion":
+                tok = st.children[0].children[0]
+                node.edits.pop(unquote(str(tok)) if tok.type == "STRING" else str(tok), None)
             elif kind == "edit":
                 tok = st.children[0].children[0]
                 key = unquote(str(tok)) if tok.type == "STRING" else str(tok)
