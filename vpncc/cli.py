@@ -135,8 +135,11 @@ def cmd_vendors(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from .validate.rules import CATALOGUE
+    from .validate.rules import CATALOGUE, markdown
 
+    if args.markdown:
+        sys.stdout.write(markdown())
+        return EXIT_OK
     if args.json:
         import json
         sys.stdout.write(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity.value,
@@ -338,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rules", help="list the validation rule catalogue")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--markdown", action="store_true", help="the catalogue as docs/RULES.md")
     p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("explain", help="what a rule means: symptom, cause, what to check")
