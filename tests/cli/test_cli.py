@@ -133,12 +133,14 @@ def test_validate_compliant_and_drift(tmp_path):
     r = cli("validate", SAMPLE, "--vendor", "cisco-ios", "--config", str(cfg))
     assert r.rc == 0 and "COMPLIANT" in r.out, r.out
     drifted = tmp_path / "r2.cfg"
-    drifted.write_text(cfg.read_text().replace(" group 2\n", " group 14\n", 1))
+    text = cfg.read_text()
+    i = text.rindex(" set pfs group2\n")  # tunnel 2's IPsec profile only
+    drifted.write_text(text[:i] + " set pfs group14\n" + text[i + len(" set pfs group2\n"):])
     r = cli("validate", SAMPLE, "--vendor", "cisco-ios", "--config", str(drifted), "--format", "json")
     assert r.rc == 1
     doc = json.loads(r.out)
     assert doc["compliant"] is False
-    assert [(f["rule"], f["tunnel"], f["file"]) for f in doc["findings"]] == [("VPN201", 1, str(drifted))]
+    assert [(f["rule"], f["tunnel"], f["file"]) for f in doc["findings"]] == [("VPN211", 2, str(drifted))]
     r = cli("validate", SAMPLE, "--vendor", "cisco-ios", "--config", str(drifted), "--config", str(cfg),
             "--format", "junit", "--remediation")
     assert r.rc == 1 and r.out.count("<testsuite ") == 2
