@@ -49,7 +49,7 @@ def text(report: Report, fail_on: Severity = Severity.ERROR, color: bool = False
                 if color:
                     sev = _COLORS[f.severity] + sev + "\033[0m"
                 loc = f":{f.line}" if f.line else ""
-                out.append(f"    {sev} {f.rule} {f.name}{(' (line' + loc[1:] + ')') if loc else ''}: {f.message}")
+                out.append(f"    {sev} {f.rule} {f.name}{(' (line ' + loc[1:] + ')') if loc else ''}: {f.message}")
                 hint = _hint(f)
                 if hint and f.severity is not Severity.INFO:
                     out.append(f"      hint: {hint}")
