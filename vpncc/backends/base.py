@@ -98,6 +98,13 @@ class Backend(ABC):
                     out.append(f"{p}: {label} " + ", ".join(str(getattr(v, 'value', v)) for v in bad))
         return out
 
+    def expressible(self, conn: Connection, profile: "Profile | None" = None,
+                    options: RenderOptions | None = None) -> Connection:
+        """The IR as the compiled config really holds it. Platforms that keep some settings device-wide
+        (Cisco ISAKMP policies and their lifetime, the ASA's TCP MSS) merge the tunnels' values; the
+        compiled output says so in a comment, and validation of that output is exact against this IR."""
+        return conn
+
     @abstractmethod
     def render(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
         """Device text. Returns ``{filename: text}``; the first entry is the main config (what

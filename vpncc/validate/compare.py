@@ -24,6 +24,8 @@ SET_KEYS = ("ike.encryption", "ike.integrity", "ike.dh_groups", "ipsec.encryptio
 #: keys compared by equality, in report order
 EQ_KEYS = ("outside.customer", "ike.version", "ike.mode", "ike.lifetime_s", "ipsec.lifetime_s",
            "dpd.interval_s", "dpd.retries", "inside.customer", "inside_ipv6.customer", "mtu", "tcp_mss")
+#: keys a policy-based (crypto map) tunnel has no place for
+POLICY_ONLY_ABSENT = ("inside.customer", "inside_ipv6.customer", "mtu")
 #: keys that only matter for IKEv1
 V1_ONLY = ("ike.mode",)
 
@@ -110,6 +112,8 @@ def _compare_tunnel(ctx: _Ctx, idx: int, t: Tunnel, d: DeviceTunnel) -> None:
         expected = tuple(get_path(t, key))
         obs = d.get(key)
         if key == "ipsec.integrity":
+            if any(f.path == f"{pre}.ipsec.encryption" for f in ctx.findings):
+                continue  # one ESP finding is enough: the cipher already shares nothing
             enc = d.get("ipsec.encryption")
             common = set(expected_enc := t.ipsec.encryption) & set(enc.value if enc else ())
             if common and all(e.is_gcm for e in common):
@@ -138,6 +142,10 @@ def _compare_tunnel(ctx: _Ctx, idx: int, t: Tunnel, d: DeviceTunnel) -> None:
         if expected is None:
             continue
         obs = d.get(key)
+        if obs is None and key in POLICY_ONLY_ABSENT:
+            pb = d.get("policy_based")
+            if pb is not None and pb.value:
+                continue  # crypto-map tunnels have no tunnel interface: no inside address, no MTU
         if obs is None:
             if key == "outside.customer":
                 continue  # identity derived from the interface: nothing configured to compare

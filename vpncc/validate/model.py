@@ -26,6 +26,8 @@ A reader never decides compliance. It only says what the device means, in IR voc
 ``static_routes``          tuple of ``IPv4Network`` routed through this tunnel (the reader resolves
                            routes via the tunnel interface or via a next hop inside its /30)
 ``enabled``                ``bool``; False when the tunnel interface/VPN/phase1 is shut, disabled, inactive
+``policy_based``           ``bool``; True for a policy-based tunnel (crypto map): it has no tunnel
+                           interface, so inside addresses and MTU are not compared
 =========================  ===========================================================
 
 BGP neighbors are connection-wide (``DeviceConfig.bgp_neighbors``); the comparer matches them to
