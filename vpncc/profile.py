@@ -47,6 +47,7 @@ class Profile:
     vrf: str | None = _f(None, "name", "Cisco VRF / FortiGate VRF for the tunnels (default: none)")
     zone: str | None = _f(None, "name", "Junos security zone for st0 units / FortiGate zone")
     outside_zone: str | None = _f(None, "name", "Junos security zone of the outside interface")
+    lan_zone: str | None = _f(None, "name", "Junos security zone of the local networks (policies to/from the tunnels)")
     routing_instance: str | None = _f(None, "name", "Junos routing-instance (default: master)")
     isakmp_policy_start: int | None = _f(None, "int", "first Cisco ISAKMP/IKEv2 policy number",
                                          minimum=1, maximum=65535)
@@ -222,7 +223,7 @@ def example_text(vendor: str | None = None) -> str:
         "outside_interface": "GigabitEthernet1", "local_address": "203.0.113.10", "tunnel_start": 1,
         "name_prefix": "aws-hq", "local_networks": ["10.10.0.0/16"], "remote_networks": ["10.0.0.0/16"],
         "bgp_router_id": "10.10.0.1", "customer_asn": 65000, "vrf": "AWS", "zone": "vpn",
-        "outside_zone": "untrust", "routing_instance": "aws", "isakmp_policy_start": 200,
+        "outside_zone": "untrust", "lan_zone": "trust", "routing_instance": "aws", "isakmp_policy_start": 200,
         "lan_interface": "internal", "ikeid_start": 1, "prefer_ikev2": False, "prefer_strong": False,
         "nat_traversal": True,
     }

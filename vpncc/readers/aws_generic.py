@@ -12,15 +12,16 @@ line (secrets masked) and a hint. Semantic checks (ranges, address rules) are in
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, NamedTuple
 
 from .. import checks
 from ..errors import InputError, mask_secret_line
 from ..ir import (
-    Bgp, Connection, Dpd, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6, Ipsec, NegotiationMode,
-    Outside, Position, Routing, Source, Tunnel, Warning,
+    Bgp, Connection, Dpd, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6, Ipsec, Outside, Position,
+    Routing, Source, Tunnel, Warning,
 )
 from . import aws_generic_names as names
 from .aws_generic_names import BadValue
@@ -35,13 +36,14 @@ DOWNLOAD_HINT = ("download the complete file again: AWS console > VPC > Site-to-
 class Item(NamedTuple):
     """One ``- Key : value`` (or ``Your … ID : value``) line."""
 
-    key: str      # normalised: lower case, blanks collapsed
+    key: str      # normalised: lower case, '-' and runs of blanks as one space
     label: str    # as written, blanks collapsed (for messages)
     value: str
     line: int
     column: int   # of the value (1-based)
     indent: int   # column of the line's first non-blank character
     text: str     # the whole line
+    trailing: bool  # the line ends in blanks after a value
 
 
 class Block(NamedTuple):
@@ -59,15 +61,32 @@ class _Holder:
         self.children = children
 
 
-_ITEM_RE = re.compile(r"([ \t]*)-?([^:]*):[\s:]*(.*?)\s*\Z")
-_ID_RE = re.compile(r"([ \t]*)([^:]*):[\s:]*(.*?)\s*\Z")
+_SEPARATOR = re.compile(r"[:\s]*")
 
 
-def _item(tok) -> Item:
-    m = (_ITEM_RE if tok.type == "ITEM" else _ID_RE).match(tok.value)
-    label = " ".join(m.group(2).split()).lstrip("- ")
-    key = label.lower().replace("\u2019", "'")
-    return Item(key, label, m.group(3), tok.line, tok.column + m.start(3), tok.column + len(m.group(1)), tok.value)
+def _items(tok) -> list[Item]:
+    """Split an ITEM/ID_LINE token (one or more whole lines) into Items. Per line: key = text
+    before the first colon (leading '-' dropped, blanks collapsed); then a run of colons/blanks
+    ("Customer Gateway:        : X"); the value is the rest, stripped."""
+    out = []
+    is_item = tok.type == "ITEM"
+    for k, raw in enumerate(tok.value[:-1].split("\n")):
+        text = raw.rstrip()
+        colon = text.index(":")
+        head = text[:colon]
+        body = head.lstrip(" \t")
+        indent = len(head) - len(body)
+        if is_item:
+            body = body.lstrip("- \t")
+        label = " ".join(body.split())
+        # lookup key: lower case, '-' as a blank ("Pre-Shared Key" = "Pre Shared Key"), blanks
+        # collapsed, web-copy apostrophes (Don’t, Don&#39;t) made plain
+        key = " ".join(label.lower().replace("-", " ").split()).replace("\u2019", "'").replace("&#39;", "'")
+        start = _SEPARATOR.match(text, colon).end()
+        # every token starts at a line start, so columns are offsets in the line plus one
+        out.append(Item(key, label, text[start:], tok.line + k, start + 1, indent + 1, text,
+                        len(raw) > len(text) and start < len(text)))
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -83,7 +102,7 @@ def parser():
             items, groups, sections = [], [], []
             for c in children:
                 if isinstance(c, Token):
-                    items.append(_item(c))
+                    items += _items(c)
                 elif c.kind == "group":
                     groups.append(c)
                 else:
@@ -119,8 +138,29 @@ def parser():
     from .._resources import resource_dir
 
     grammar = (resource_dir("grammars") / "aws_generic.lark").read_text(encoding="utf-8")
+    # Positions come from the tokens (the inline transformer builds no tree), but keep them on
+    # so that a tree-building use of this grammar gets node positions too.
     return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
-                transformer=_Blocks(), maybe_placeholders=False)
+                transformer=_Blocks(), maybe_placeholders=False, cache=_cache_file())
+
+
+def _cache_file() -> str | bool:
+    """Where Lark may keep its analysed grammar (~15 ms less start-up): a private per-user
+    directory, never the shared temp dir (the cache is a pickle). Lark checks a hash of the grammar,
+    options and versions, and silently rebuilds on any mismatch or I/O error.
+    VPNCC_NO_CACHE=1 turns it off."""
+    if os.environ.get("VPNCC_NO_CACHE"):
+        return False
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "vpncc")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.stat(folder)
+        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+            return False
+    except OSError:
+        return False
+    return os.path.join(folder, "aws_generic.lark.cache")
 
 
 # -- entry point ----------------------------------------------------------------------------------
@@ -128,15 +168,17 @@ def parser():
 def read(text: str, path: str | None = None) -> Connection:
     """Parse one AWS generic configuration file into a Connection (see module docstring)."""
     text = _prepare(text, path)
-    lines = text.split("\n")
     lark_parser = parser()
     from lark.exceptions import UnexpectedInput
 
     try:
         blocks = lark_parser.parse(text)
     except UnexpectedInput as exc:
-        raise _lark_error(exc, path, lines) from None
-    return _Reader(path, lines, text).build(blocks)
+        raise _lark_error(exc, path, text.split("\n")) from None
+    return _Reader(path, text).build(blocks)
+
+
+_CONTROL = re.compile("[\x01-\x08\x0e-\x1f\x7f\ufffd]")
 
 
 def _prepare(text: str, path: str | None) -> str:
@@ -148,13 +190,15 @@ def _prepare(text: str, path: str | None) -> str:
         raise InputError("the file is empty", file=path, line=1,
                          hint="give the AWS generic configuration text (Download configuration > Generic)")
     sample = text[:8192]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
-    if "\x00" in sample or controls > max(8, len(sample) // 50):
+    if "\x00" in sample or len(_CONTROL.findall(sample)) > max(8, len(sample) // 50):
         raise InputError("this is a binary file, not an AWS generic configuration text", file=path, line=1,
                          hint="give the .txt file from Download configuration > Vendor: Generic")
     # CRLF and lone CR become LF (one line break each, so line numbers do not move).
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Copies from web pages pad with no-break spaces; one character for one keeps columns right.
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
     if not text.endswith("\n"):
         text += "\n"
     return text
@@ -179,8 +223,8 @@ _FOREIGN = [
      "read it as XML (vpncc detects it by content) or download the Generic text"),
     (re.compile(r"\A\s*[\[{]"), "JSON (e.g. describe-vpn-connections output)",
      "read it as AWS JSON or download the Generic text"),
-    (re.compile(r"^\s*(crypto (isakmp|ikev[12]|keyring|ipsec|map)\b|interface Tunnel\d|tunnel-group\b)", re.M | re.I),
-     "a Cisco IOS/ASA configuration", None),
+    (re.compile(r"^\s*(crypto (isakmp|ikev[12]|keyring|ipsec|map)\b|interface Tunnel\d|tunnel-group\b)",
+                re.M | re.I), "a Cisco IOS/ASA configuration", None),
     (re.compile(r"^\s*set vpn ipsec\b", re.M), "a VyOS/Vyatta configuration", None),
     (re.compile(r"^\s*set network ike\b", re.M), "a Palo Alto PAN-OS configuration", None),
     (re.compile(r"^\s*(set (security|interfaces|protocols|routing-options)\b|security \{)", re.M),
@@ -202,10 +246,10 @@ def _foreign(text: str) -> tuple[str, str | None] | None:
 # -- key tables: normalised key -> field path (tunnel-relative) -------------------------------------
 
 _IKE_KEYS = {
-    "ike version": "ike.version", "authentication method": "ike.auth", "pre-shared key": "ike.psk",
-    "pre shared key": "ike.psk", "authentication algorithm": "ike.integrity", "integrity algorithm": "ike.integrity",
+    "ike version": "ike.version", "authentication method": "ike.auth", "pre shared key": "ike.psk",
+    "psk": "ike.psk", "authentication algorithm": "ike.integrity", "integrity algorithm": "ike.integrity",
     "encryption algorithm": "ike.encryption", "lifetime": "ike.lifetime_s", "phase 1 negotiation mode": "ike.mode",
-    "diffie-hellman": "ike.dh_groups", "diffie-hellman group": "ike.dh_groups", "dh group": "ike.dh_groups",
+    "diffie hellman": "ike.dh_groups", "diffie hellman group": "ike.dh_groups", "dh group": "ike.dh_groups",
     # 2009/2011 layouts give the phase-1 DH group as "Perfect Forward Secrecy" in the IKE block.
     "perfect forward secrecy": "ike.pfs_as_dh",
 }
@@ -243,7 +287,8 @@ _SECTION_TITLE = {
 _FIELD_NAME = {
     "ike.version": "IKE version", "ike.auth": "IKE authentication method", "ike.psk": "IKE pre-shared key",
     "ike.integrity": "IKE authentication algorithm", "ike.encryption": "IKE encryption algorithm",
-    "ike.lifetime_s": "IKE lifetime", "ike.mode": "phase 1 negotiation mode", "ike.dh_groups": "IKE Diffie-Hellman group",
+    "ike.lifetime_s": "IKE lifetime", "ike.mode": "phase 1 negotiation mode",
+    "ike.dh_groups": "IKE Diffie-Hellman group",
     "ipsec.protocol": "IPSec protocol", "ipsec.integrity": "IPSec authentication algorithm",
     "ipsec.encryption": "IPSec encryption algorithm", "ipsec.lifetime_s": "IPSec lifetime", "ipsec.mode": "IPSec mode",
     "ipsec.pfs_groups": "IPSec perfect forward secrecy group", "dpd.interval_s": "DPD interval",
@@ -252,7 +297,8 @@ _FIELD_NAME = {
     "outside.aws": "AWS outside IP address", "inside.customer": "customer gateway inside IP address",
     "inside.aws": "AWS inside IP address", "inside_ipv6.customer": "customer gateway inside IPv6 address",
     "inside_ipv6.aws": "AWS inside IPv6 address", "mtu": "tunnel interface MTU",
-    "bgp.customer_asn": "customer gateway ASN", "bgp.aws_asn": "AWS-side ASN", "bgp.neighbor": "BGP neighbor IP address",
+    "bgp.customer_asn": "customer gateway ASN", "bgp.aws_asn": "AWS-side ASN",
+    "bgp.neighbor": "BGP neighbor IP address",
     "bgp.hold_time_s": "BGP neighbor hold time", "static_next_hop": "static route next hop",
 }
 _ID_KEYS = {
@@ -279,12 +325,15 @@ class _TunnelData:
 # -- the interpreter ------------------------------------------------------------------------------
 
 class _Reader:
-    def __init__(self, path: str | None, lines: list[str], text: str) -> None:
+    def __init__(self, path: str | None, text: str) -> None:
         self.path = path
-        self.lines = lines
         self.text = text
         self.warnings: list[Warning] = []
         self.origin: dict[str, Position] = {}
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
 
     # errors and warnings ------------------------------------------------------------------------
     def error(self, message: str, line: int | None = None, column: int | None = None, hint: str | None = None):
@@ -327,12 +376,21 @@ class _Reader:
                 raise self.error("no 'IPSec Tunnel #1' heading found: this is not an AWS generic configuration "
                                  "file (or the tunnels were cut away)", 1, hint=DOWNLOAD_HINT)
 
-        last_line = len(self.lines) - 1 if self.lines and self.lines[-1] == "" else len(self.lines)
-        checks.check_tunnel_numbers(
-            [(t.number, Position(t.head.line, t.head.column)) for t in tunnels],
-            file=self.path, lines=self.lines, end_line=max(last_line, 1))
+        last_line = self.text.count("\n")     # the text ends with a newline (see _prepare)
+        numbers = [t.number for t in tunnels]
+        absent = [n for n in (1, 2) if n not in numbers]
+
+        def check_numbers() -> None:
+            checks.check_tunnel_numbers([(t.number, Position(t.head.line, t.head.column)) for t in tunnels],
+                                        file=self.path, lines=self.lines, end_line=max(last_line, 1))
+
+        if len(set(numbers)) != len(numbers) or any(n not in (1, 2) for n in numbers):
+            check_numbers()     # a third or duplicated tunnel: say so before anything else
         layout = self._layout(tunnels, ids)
-        self._missing(tunnels, last_line, layout == "2009")
+        # an incomplete tunnel explains a missing one too (a file cut off in tunnel 1)
+        self._missing(tunnels, last_line, layout == "2009", absent)
+        if absent:
+            check_numbers()
         routing = self._routing(tunnels)
         conn_ids = self._connection_ids(ids)
         built = [self._build_tunnel(i, t, routing, layout) for i, t in enumerate(tunnels)]
@@ -353,8 +411,8 @@ class _Reader:
             if it.key.startswith("your ") and it.key.endswith(" id"):
                 self.warn("unknown-key", f"unknown identifier line '{it.label}' ignored", it.line)
             return
-        if field in ids or (field.startswith("gateway.") and ("gateway.vgw" in ids or "gateway.tgw" in ids)):
-            first = ids.get(field) or ids.get("gateway.vgw") or ids.get("gateway.tgw")
+        if field in ids:
+            first = ids[field]
             if field == "vpn_connection_id" and after_tunnel:
                 raise self.error(f"this file holds more than one VPN connection: a second '{it.label}' line "
                                  f"(the first is at line {first.line})", it.line,
@@ -393,7 +451,12 @@ class _Reader:
             t.sections[kind] = sec.head
             keys = _SECTION_KEYS[kind]
             for it in sec.items:
-                self._store(t, keys, it, kind, ids)
+                if kind == "iface" and it.key in _INSIDE_KEYS:
+                    # address lines without an "Outside/Inside IP Addresses" heading (edited copies):
+                    # inside addresses carry a prefix length, outside ones do not
+                    self._store(t, _INSIDE_KEYS if "/" in it.value else _OUTSIDE_KEYS, it, kind, ids)
+                else:
+                    self._store(t, keys, it, kind, ids)
             for g in sec.groups:
                 if kind == "iface":
                     is_v6 = "v6" in g.head.value.lower()
@@ -442,26 +505,26 @@ class _Reader:
     # completeness --------------------------------------------------------------------------------
     def _required(self, t: _TunnelData, routing_kind: str | None, layout_2009: bool) -> list[str]:
         f = t.fields
-        need = ["ike.encryption", "ike.integrity", "ike.lifetime_s", "ike.dh_groups",
-                "ipsec.encryption", "ipsec.lifetime_s", "ipsec.pfs_groups", "dpd.interval_s", "dpd.retries",
-                "tcp_mss", "outside.customer", "outside.aws", "inside.customer", "inside.aws"]
         auth = f.get("ike.auth")
-        if auth is None or "certificate" not in auth.raw.lower():
-            need.append("ike.psk")
-        if not layout_2009:     # the 2009 XSL never printed the MTU (AWS's is fixed at 1436)
-            need.append("mtu")
+        need = [] if auth is not None and "certificate" in auth.raw.lower() else ["ike.psk"]
+        need += ["ike.integrity", "ike.encryption", "ike.lifetime_s", "ike.dh_groups"]
         ipsec_enc = f.get("ipsec.encryption")
         if ipsec_enc is None or "gcm" not in ipsec_enc.raw.lower():
-            need.append("ipsec.integrity")
+            need.append("ipsec.integrity")      # AES-GCM needs no separate integrity algorithm
+        need += ["ipsec.encryption", "ipsec.lifetime_s", "ipsec.pfs_groups", "dpd.interval_s", "dpd.retries",
+                 "tcp_mss", "outside.customer", "outside.aws", "inside.customer", "inside.aws"]
         if "inside_ipv6.customer" in f or "inside_ipv6.aws" in f:
             need += ["inside_ipv6.customer", "inside_ipv6.aws"]
+        if not layout_2009:     # the 2009 XSL never printed the MTU (AWS's is fixed at 1436)
+            need.append("mtu")
         if routing_kind == "bgp":
             need += ["bgp.customer_asn", "bgp.aws_asn", "bgp.neighbor", "bgp.hold_time_s"]
         elif routing_kind == "static":
             need.append("static_next_hop")
         return [n for n in need if n not in f]
 
-    def _missing(self, tunnels: list[_TunnelData], last_line: int, layout_2009: bool) -> None:
+    def _missing(self, tunnels: list[_TunnelData], last_line: int, layout_2009: bool,
+                 absent_tunnels: list[int]) -> None:
         owner = {"ike": "ike", "ipsec": "ipsec", "dpd": "ipsec", "tcp_mss": "ipsec", "outside": "iface",
                  "inside": "iface", "inside_ipv6": "iface", "mtu": "iface"}
         problems, only_routing, first_line = [], True, None
@@ -480,11 +543,12 @@ class _Reader:
             first_line = first_line or t.head.line
         if not problems:
             return
+        problems += [f"tunnel {n} is missing" for n in absent_tunnels]
         if only_routing and not any("bgp" in t.sections or "static" in t.sections for t in tunnels):
             raise self.error(
                 "no routing section: neither tunnel has '#4: Border Gateway Protocol (BGP) Configuration:' "
                 "nor '#4: Static Routing Configuration:'", tunnels[0].head.line, hint=DOWNLOAD_HINT)
-        ended = any(line.strip().lower().startswith("additional notes") for line in self.lines)
+        ended = re.search(r"^[ \t]*additional notes", self.text, re.M | re.I) is not None
         cut = "" if ended else f" (the file ends at line {last_line}: was it cut off?)"
         raise self.error("incomplete AWS generic configuration: " + "; ".join(problems) + cut,
                          first_line, hint=DOWNLOAD_HINT)
@@ -520,12 +584,15 @@ class _Reader:
         if self._is_2009(tunnels) or (gw is not None and gw.key == "your vpn gateway id"):
             return "2009"
         heads = [t.head.value for t in tunnels] + [s.value for t in tunnels for s in t.sections.values()]
-        if (re.search(r"^[ \t]*!\[", self.text, re.M) or any("IPsec" in h for h in heads)
+        text = self.text
+        if (("![" in text and re.search(r"^[ \t]*!\[", text, re.M)) or any("IPsec" in h for h in heads)
                 or any(f.item.indent == 1 for t in tunnels for f in t.fields.values())):
             return "docs"
         if not any("ike.version" in t.fields for t in tunnels):
             return "2011"
-        if self.xsl_version is not None or re.search(r"^[ \t]*\t[ \t]*$|^[ \t]*-[^\n]*[ \t]$", self.text, re.M):
+        # 2020-21: XSL Version footer, trailing blanks (e.g. "IKEv1 ") and whitespace-only lines;
+        # 2022+ has none of them.
+        if self.xsl_version is not None or any(f.item.trailing for t in tunnels for f in t.fields.values()):
             return "2020"
         return "2022"
 
@@ -541,6 +608,9 @@ class _Reader:
             else:
                 out[field] = self._id_value(field, it)
         vgw, tgw = ids.get("gateway.vgw"), ids.get("gateway.tgw")
+        if tgw is not None and vgw is not None and vgw.value.strip():
+            raise self.error("both a Virtual Private Gateway ID and a Transit Gateway ID: a VPN connection "
+                             f"attaches to one of them (the VGW id is at line {vgw.line})", tgw.line)
         if tgw is not None:
             out["gateway"] = Gateway(GatewayKind.TGW, self._id_value("gateway.tgw", tgw))
         elif vgw is None:
@@ -566,6 +636,12 @@ class _Reader:
             return value
         if not value or value.lower() == prefix + "-" or value.lower() == prefix:
             self.warn("id-truncated", f"'{it.label}' is empty or truncated", it.line)
+            return None
+        suffix = value[len(prefix) + 1:]
+        if re.fullmatch(rf"{prefix}-[A-Za-z0-9]+", value) and (
+                len(set(suffix.lower())) == 1 or "example" in suffix.lower()):
+            # vpn-AAAAAAAA, vgw-xxxxxxxx, vpn-0999ab4ae3EXAMPLE: an edited or documentation id
+            self.warn("placeholder", f"'{it.label}' {value!r} is a placeholder, not a real identifier", it.line)
             return None
         if re.fullmatch(rf"{prefix}-[A-Za-z0-9]+", value):
             self.warn("id-unusual", f"'{it.label}' {value!r} is not a usual AWS identifier "

@@ -138,6 +138,9 @@ def parse_dh_groups(value: str) -> tuple[int, ...]:
 
 
 def parse_ike_version(value: str) -> IkeVersion:
+    if "," in value or "/" in value:
+        raise BadValue(f"{value.strip()!r} lists several IKE versions; a tunnel configuration uses one",
+                       "edit the line to IKEv1 or IKEv2 (the console's download dialog asks for one)")
     v = _squash(value)
     if v in ("ikev1", "v1", "1", "ike1"):
         return IkeVersion.IKEV1
@@ -211,7 +214,7 @@ _REDACTED = re.compile(r"<[^<>]*>|\[\s*hidden\s*\]|\*{3,}|[xX]{4,}|(?:redacted|h
                        re.I)
 _PLACEHOLDER = re.compile(
     r"your[_\- ].*|plain-text-password\d*|pre-shared-key-in-plain-text|generated-by-amazon"
-    r"|xxx\.xxx\.xxx\.xxx|x+\.x+\.x+\.x+|.*example",
+    r"|xxx\.xxx\.xxx\.xxx|x+\.x+\.x+\.x+|.*example|n/?a|tbd|none|null|-+|\?+",
     re.I)
 
 

@@ -22,7 +22,8 @@ Decisions (the XML is silent on these):
   ``<vpn_gateway_id />``, XML stored with literal ``\\n`` sequences (CloudWanderer) or as a quoted
   JSON string, a bare ``<REDACTED_FOR_SECURITY>`` pasted over a value.
 
-Warning codes: ``psk-redacted``, ``value-redacted``, ``value-defaulted``, ``xml-escaped``,
+Warning codes (placeholders as the generic reader names them): ``psk-redacted``, ``redacted``,
+``placeholder``, ``id-truncated``, ``id-unusual``, ``id-invalid``, ``value-defaulted``, ``xml-escaped``,
 ``ipv6-prefix-widened``, ``routing-inconsistent``, ``bgp-hold-time-differs``,
 ``unknown-connection-type``.
 """
@@ -61,7 +62,7 @@ def encryption(value: str) -> Encryption:
     key = key.removesuffix("cbc")
     if key in _ENC:
         return _ENC[key]
-    raise ValueError(f"unknown encryption algorithm {value.strip()!r} (AWS offers "
+    raise ValueError(f"unknown encryption algorithm {short(value.strip())} (AWS offers "
                      + ", ".join(e.value for e in Encryption) + ")")
 
 
@@ -75,20 +76,20 @@ def integrity(value: str) -> Integrity:
     key = re.sub(r"[-_ ]", "", v)
     if key in _INT:
         return _INT[key]
-    raise ValueError(f"unknown integrity algorithm {value.strip()!r} (AWS offers "
+    raise ValueError(f"unknown integrity algorithm {short(value.strip())} (AWS offers "
                      + ", ".join(i.value for i in Integrity) + ")")
 
 
 def dh_group(value: object) -> int:
     """``group2``, ``Group 14``, ``Diffie-Hellman Group 14``, ``14``, 14 -> 14."""
     if isinstance(value, bool):
-        raise ValueError(f"not a Diffie-Hellman group: {value!r}")
+        raise ValueError(f"not a Diffie-Hellman group: {short(value)}")
     if isinstance(value, int):
         n = value
     else:
         m = re.fullmatch(r"(?:diffie-hellman\s*)?(?:group\s*|modp)?(\d+)", str(value).strip().lower())
         if not m:
-            raise ValueError(f"not a Diffie-Hellman group: {str(value).strip()!r}")
+            raise ValueError(f"not a Diffie-Hellman group: {short(str(value).strip())}")
         n = int(m.group(1))
     if n not in DH_GROUPS:
         raise ValueError(f"Diffie-Hellman group {n} is not one AWS offers ("
@@ -100,18 +101,45 @@ def ike_version(value: str) -> IkeVersion:
     v = value.strip().lower()
     if v in ("ikev1", "ikev2"):
         return IkeVersion(v)
-    raise ValueError(f"unknown IKE version {value.strip()!r} (ikev1 or ikev2)")
+    raise ValueError(f"unknown IKE version {short(value.strip())} (ikev1 or ikev2)")
 
 
-_PLACEHOLDER = re.compile(
-    r"(?ix)^(?: <?\s*redacted[\w\s-]*>? | x{4,} | (?:x{1,3}\.){3}x{1,3} | your_[\w-]+ | \[\s*hidden\s*\]"
-    r" | plain-text-password\d* | pre-shared-key-in-plain-text | generated-by-amazon )$")
+def short(value: object, limit: int = 60) -> str:
+    """repr of a value for a message, cut to ``limit`` characters."""
+    r = repr(value)
+    return r if len(r) <= limit else r[: limit - 4] + "...'"
+
+
+def placeholder_kind(value: str | None) -> str | None:
+    """``"empty"``, ``"redacted"``, ``"placeholder"`` or None: the generic reader's rules, so all AWS
+    forms treat ``<REDACTED_FOR_SECURITY>``, all-X, ``YOUR_UPLINK_ADDRESS``... alike (format notes s6)."""
+    from .aws_generic_names import placeholder_kind as kind
+
+    return "empty" if value is None else kind(value)
+
+
+def aws_id(prefix: str, value: str | None, label: str) -> tuple[str | None, tuple[str, str] | None]:
+    """An AWS identifier checked as the generic reader does: (kept value or None, (code, message))."""
+    v = (value or "").strip()
+    if re.fullmatch(rf"{prefix}-[0-9a-f]{{8}}(?:[0-9a-f]{{9}})?", v):
+        return v, None
+    if not v or v.lower() in (prefix, prefix + "-"):
+        return None, ("id-truncated", f"{label} is empty or truncated")
+    suffix = v[len(prefix) + 1:]
+    if re.fullmatch(rf"{prefix}-[A-Za-z0-9]+", v):
+        if len(set(suffix.lower())) == 1 or "example" in suffix.lower():
+            # vpn-11111111 (CloudWanderer), vgw-xxxxxxxx, vpn-0999ab4ae3EXAMPLE: edited or documentation ids
+            return None, ("placeholder", f"{label} {short(v)} is a placeholder, not a real identifier")
+        return v, ("id-unusual", f"{label} {short(v)} is not a usual AWS identifier ({prefix}- and 8 or 17 hex "
+                                 "digits); kept as written")
+    return None, ("id-invalid", f"{label} {short(v)} is not an AWS {prefix}- identifier; ignored")
 
 
 def is_placeholder(value: str | None) -> bool:
-    """Empty, ``<REDACTED_FOR_SECURITY>``, all X, ``YOUR_UPLINK_ADDRESS``... (aws-generic-format.md s6)."""
-    return value is None or not value.strip() or bool(_PLACEHOLDER.match(value.strip()))
+    return placeholder_kind(value) is not None
 
+
+_STATE = {"empty": "is empty", "redacted": "is redacted", "placeholder": "is a placeholder, not a real value"}
 
 # -- parsing with positions ----------------------------------------------------------------------
 
@@ -164,6 +192,10 @@ class _Builder:
             self.root = node
         self.stack.append(node)
         return node
+
+    def start_expat(self, tag: str, attrs: list[str]) -> None:
+        # ElementTree's XMLParser asks expat for ordered attributes: [name, value, name, value...]
+        self.start(tag, dict(zip(attrs[::2], attrs[1::2])) if attrs else {})
 
     def end(self, tag: str) -> None:
         self.stack.pop()
@@ -300,7 +332,7 @@ def parse(text: str, path: str | None = None) -> Doc:
         work, imap = _unescape(work, lead)
         warnings.append(Warning("xml-escaped", "the XML has literal \\n sequences instead of newlines; "
                                 "decoded them", 1))
-    elif stripped.startswith("<?xml") and stripped is not work:
+    elif stripped.startswith("<?xml") and len(stripped) != len(work):
         # an XML declaration must be the first thing in the document: drop the whitespace before it
         skipped = work[: len(work) - len(stripped)]
         line_shift = skipped.count("\n")
@@ -327,7 +359,12 @@ def parse(text: str, path: str | None = None) -> Doc:
         _PARSER = _parser_class()
     builder = _Builder()
     parser = _PARSER(target=builder, forbid_dtd=True)
-    builder.expat = parser.parser
+    expat = builder.expat = parser.parser
+    # defusedxml's DTD/entity refusals stay installed on this expat parser; element events skip
+    # ElementTree's per-element wrapper, and buffered text arrives in one piece per element
+    expat.buffer_text = True
+    expat.StartElementHandler = builder.start_expat
+    expat.EndElementHandler = builder.end
     from xml.etree.ElementTree import ParseError
 
     def fail(message: str, line: int | None, col: int | None, hint: str | None = None) -> InputError:
@@ -356,6 +393,20 @@ def parse(text: str, path: str | None = None) -> Doc:
         raise fail(f"malformed XML: {msg}", line, col + 1, hint) from None
     except ValueError as e:  # defusedxml's own refusals, in case a handler above is bypassed
         raise fail(f"refused XML: {e}", None, None) from None
+    finally:
+        # expat holds bound methods of the builder and the parser, which hold expat: break the
+        # cycles so the tree is freed by reference counting, not left for the cyclic GC
+        builder.expat = None
+        builder.stack.clear()
+        for name in ("StartElementHandler", "EndElementHandler", "CharacterDataHandler",
+                     "StartDoctypeDeclHandler", "EntityDeclHandler", "UnparsedEntityDeclHandler",
+                     "ExternalEntityRefHandler", "DefaultHandlerExpand", "CommentHandler",
+                     "ProcessingInstructionHandler", "StartNamespaceDeclHandler", "EndNamespaceDeclHandler"):
+            try:
+                setattr(expat, name, None)
+            except (AttributeError, TypeError):
+                pass
+        parser.__dict__.clear()
     if root is None:
         raise fail("no XML element found", None, None)
     return Doc(original, root, to_orig, warnings)
@@ -402,7 +453,7 @@ class _Reader:
     def integer(self, node: Node, what: str, lo: int = 0, hi: int = 2**32 - 1) -> int:
         t = node.text
         if not re.fullmatch(r"\d+", t):
-            raise self.err(f"{what} must be a whole number, not {t!r}", node)
+            raise self.err(f"{what} must be a whole number, not {short(t)}", node)
         n = int(t)
         if not lo <= n <= hi:
             raise self.err(f"{what} {n} is out of range ({lo}-{hi})", node)
@@ -418,19 +469,20 @@ class _Reader:
             return True
         if t in ("false", "no", "0", "disabled"):
             return False
-        raise self.err(f"{what} must be true or false, not {node.text!r}", node)
+        raise self.err(f"{what} must be true or false, not {short(node.text)}", node)
 
     def ipv4(self, node: Node, what: str, ir_path: str, where: str) -> ipaddress.IPv4Address | None:
         self.mark(ir_path, node)
         t = node.text
-        if is_placeholder(t):
-            self.warn("value-redacted", f"{where}: {what} is {'empty' if not t else 'a placeholder'}; "
-                      "it must be supplied to compile", node)
+        kind = placeholder_kind(t)
+        if kind is not None:
+            self.warn("placeholder" if kind == "placeholder" else "redacted",
+                      f"{where}: the {what} {_STATE[kind]}; supply it when compiling", node)
             return None
         try:
             return ipaddress.IPv4Address(t)
         except ValueError:
-            raise self.err(f"{where}: {what} {t!r} is not an IPv4 address", node) from None
+            raise self.err(f"{where}: {what} {short(t)} is not an IPv4 address", node) from None
 
     # the document
     def connections(self) -> list[Connection]:
@@ -448,24 +500,33 @@ class _Reader:
             out.append(sub.connection(n))
         return out
 
+    def ident(self, prefix: str, value: str | None, label: str, node: Node | None) -> str | None:
+        checked, note = aws_id(prefix, value, label)
+        if note:
+            self.warn(note[0], note[1], node)
+        return checked
+
     def connection(self, root: Node) -> Connection:
-        vpn_id = root.attrib.get("id", "").strip() or None
+        vpn_id = self.ident("vpn", root.attrib.get("id"), "vpn_connection id", root)
         self.mark("vpn_connection_id", root)
         cgw = root.find("customer_gateway_id")
-        cgw_id = (cgw.text or None) if cgw is not None else None
+        cgw_id = self.ident("cgw", cgw.text if cgw is not None else None, "customer_gateway_id", cgw or root)
         self.mark("customer_gateway_id", cgw)
         vgw = root.find("vpn_gateway_id")
         tgw = root.find("transit_gateway_id")
         if vgw is not None and vgw.text:
-            gateway = Gateway(GatewayKind.VGW, vgw.text)
+            gateway = Gateway(GatewayKind.VGW, self.ident("vgw", vgw.text, "vpn_gateway_id", vgw))
             self.mark("gateway.id", vgw)
         else:
             # an empty <vpn_gateway_id/> is a Transit Gateway attachment; only hand-written XML names it
-            gateway = Gateway(GatewayKind.TGW, tgw.text if tgw is not None and tgw.text else None)
+            tgw_id = None
+            if tgw is not None and tgw.text:
+                tgw_id = self.ident("tgw", tgw.text, "transit_gateway_id", tgw)
+            gateway = Gateway(GatewayKind.TGW, tgw_id)
             self.mark("gateway.id", tgw if tgw is not None else vgw)
         ctype = root.find("vpn_connection_type")
         if ctype is not None and ctype.text and ctype.text != "ipsec.1":
-            self.warn("unknown-connection-type", f"connection type {ctype.text!r} (expected ipsec.1)", ctype)
+            self.warn("unknown-connection-type", f"connection type {short(ctype.text)} (expected ipsec.1)", ctype)
         attrs = root.find("vpn_connection_attributes")
         no_bgp = attrs is not None and "NoBGPVPNConnection" in attrs.text
         tunnels_xml = root.findall("ipsec_tunnel")
@@ -597,7 +658,7 @@ class _Reader:
             try:
                 from_mask = ipaddress.IPv4Network(f"0.0.0.0/{mask.text}").prefixlen
             except ValueError:
-                raise self.err(f"{where}: network_mask {mask.text!r} is not a netmask", mask) from None
+                raise self.err(f"{where}: network_mask {short(mask.text)} is not a netmask", mask) from None
             if prefix is not None and from_mask != prefix:
                 raise self.err(f"{where}: network_mask {mask.text} disagrees with network_cidr {prefix}", mask)
             prefix = from_mask
@@ -607,7 +668,7 @@ class _Reader:
         try:
             return ipaddress.IPv4Interface(f"{ip.text}/{prefix}")
         except ValueError:
-            raise self.err(f"{where}: {who} inside address {ip.text!r} is not an IPv4 address", ip) from None
+            raise self.err(f"{where}: {who} inside address {short(ip.text)} is not an IPv4 address", ip) from None
 
     def inside_v6(self, cg: Node, vg: Node, p: str, where: str) -> InsideV6 | None:
         c6, a6 = cg.find("tunnel_inside_ipv6_address"), vg.find("tunnel_inside_ipv6_address")
@@ -624,7 +685,7 @@ class _Reader:
             try:
                 addrs.append(ipaddress.IPv6Interface(f"{ip.text}/{plen}"))
             except ValueError:
-                raise self.err(f"{where}: {ip.text!r} is not an IPv6 address", ip) from None
+                raise self.err(f"{where}: {short(ip.text)} is not an IPv6 address", ip) from None
         cust, aws = addrs
         if cust.network.prefixlen > 126 and aws.network.prefixlen > 126:
             net_c = ipaddress.IPv6Network((cust.ip, 126), strict=False)
@@ -639,9 +700,9 @@ class _Reader:
         node = self.need(ike_x, "pre_shared_key", where=where)
         self.mark(f"{p}.ike.psk", node)
         value = node.text
-        if is_placeholder(value):
-            self.warn("psk-redacted", f"{where}: the pre-shared key is "
-                      f"{'empty' if not value else 'redacted or a placeholder'}; supply it to compile", node)
+        kind = placeholder_kind(value)
+        if kind is not None:
+            self.warn("psk-redacted", f"{where}: the pre-shared key {_STATE[kind]}; supply it when compiling", node)
             return None
         return value
 
@@ -653,7 +714,7 @@ class _Reader:
         try:
             return NegotiationMode(node.text.lower())
         except ValueError:
-            raise self.err(f"{where}: IKE mode {node.text!r} (main or aggressive)", node) from None
+            raise self.err(f"{where}: IKE mode {short(node.text)} (main or aggressive)", node) from None
 
     def bgp(self, cg: Node, vg: Node, inside: Inside, p: str, where: str) -> Bgp:
         cb, ab = cg.find("bgp"), vg.find("bgp")
@@ -663,9 +724,11 @@ class _Reader:
                                "AWS BGP ASN", 1, 2**32 - 1)
         customer_asn = None
         cnode = cb.find("asn") if cb is not None else None
-        if cnode is None or is_placeholder(cnode.text):
-            self.warn("value-redacted", f"{where}: customer gateway BGP ASN is missing or a placeholder; "
-                      "it must be supplied to compile", cnode if cnode is not None else cg)
+        kind = "empty" if cnode is None else placeholder_kind(cnode.text)
+        if kind is not None:
+            self.warn("placeholder" if kind == "placeholder" else "redacted",
+                      f"{where}: the customer gateway BGP ASN {_STATE[kind]}; supply it when compiling",
+                      cnode if cnode is not None else cg)
         else:
             customer_asn = self.integer(cnode, "customer gateway BGP ASN", 1, 2**32 - 1)
         self.mark(f"{p}.bgp.customer_asn", cnode)

@@ -77,7 +77,8 @@ def pick(file_conn: Connection, options: Sequence[Connection] | Connection) -> C
 
 
 def _usable_id(value: str | None) -> bool:
-    return bool(value) and len(value or "") > 4 and value not in ("vpn-", "vpn-XXXXXXXX")
+    # readers already turn truncated ("vpn-") and placeholder ("vpn-XXXXXXXX") ids into None
+    return bool(value) and value not in ("vpn-", "vpn-XXXXXXXX")
 
 
 def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]) -> Connection:
@@ -87,16 +88,18 @@ def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]
     notes: list[Warning] = []
 
     def note(message: str, ir_path: str | None = None) -> None:
-        pos = file_conn.origin.get(ir_path) if ir_path else None
-        notes.append(Warning(CODE, message, pos.line if pos else None))
+        notes.append(Warning(CODE, message, _line(file_conn, ir_path)))
 
     if not _usable_id(file_conn.vpn_connection_id) and _usable_id(api.vpn_connection_id):
         notes.append(Warning("tunnel-options-merged", f"the file names no usable connection id; "
                              f"using {api.vpn_connection_id} from {src}", None))
-    for attr, label in (("customer_gateway_id", "customer gateway"), ("gateway", "gateway")):
-        a, f = getattr(api, attr), getattr(file_conn, attr)
-        if f is not None and a != f and _usable_id(api.vpn_connection_id):
-            note(f"the file says {label} {_show(f)}, the API says {_show(a)}", attr)
+    if file_conn.customer_gateway_id and api.customer_gateway_id \
+            and file_conn.customer_gateway_id != api.customer_gateway_id:
+        note(f"the file says customer gateway {file_conn.customer_gateway_id}, the API says "
+             f"{api.customer_gateway_id}", "customer_gateway_id")
+    fg, ag = file_conn.gateway, api.gateway
+    if fg.kind is not ag.kind or (fg.id and ag.id and fg.id != ag.id):
+        note(f"the file says gateway {_show(fg)}, the API says {_show(ag)}", "gateway.id")
     if api.routing is not file_conn.routing:
         note(f"the file says {file_conn.routing.value} routing, the API says {api.routing.value}", "routing")
 
@@ -136,10 +139,15 @@ def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]
             notes.append(Warning(CODE, f"{src} has a tunnel (outside {at.outside.aws}) that the file lacks; "
                                        "ignored", None))
 
-    carried = [Warning(w.code, f"tunnel options: {w.message}", None) for w in api.warnings]
+    # the API's own "value missing" warnings are redundant here: a value the API lacks is either
+    # filled from the file or reported by the file's own warning
+    all_psks = all(t.ike.psk is not None for t in tunnels)
+    carried = [Warning(w.code, f"tunnel options: {w.message}", None) for w in api.warnings
+               if w.code not in _PLACEHOLDER_CODES and not (w.code == "psk-in-secrets-manager" and all_psks)]
     header = Warning("tunnel-options-merged", f"tunnel settings from {src} ({api.vpn_connection_id}) override "
                      "the file's", None)
-    warnings = _dedupe([*file_conn.warnings, header, *notes, *carried])
+    kept = [w for w in file_conn.warnings if not _resolved(w, tunnels)]
+    warnings = _dedupe([*kept, header, *notes, *carried])
     origin = {k: v for k, v in file_conn.origin.items()
               if not any(k == c or k.startswith(c + ".") for c in changed)}
     return replace(
@@ -154,6 +162,34 @@ def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]
         warnings=tuple(warnings),
         origin=origin,
     )
+
+
+_PLACEHOLDER_CODES = ("psk-redacted", "redacted", "placeholder")
+
+
+def _resolved(w: Warning, tunnels: Sequence[Tunnel]) -> bool:
+    """A file's "value redacted" warning that the API has filled in (all readers start these
+    messages with "tunnel N:")."""
+    if w.code not in _PLACEHOLDER_CODES:
+        return False
+    for t in tunnels:
+        if w.message.startswith(f"tunnel {t.number}:"):
+            if w.code == "psk-redacted":
+                return t.ike.psk is not None
+            asn = t.bgp.customer_asn if t.bgp is not None else 0
+            return None not in (t.outside.customer, t.outside.aws, asn)
+    return False
+
+
+def _line(conn: Connection, ir_path: str | None) -> int | None:
+    """The file line of a setting: its own origin, else the first of its parts (dpd -> dpd.interval_s)."""
+    if ir_path is None:
+        return None
+    pos = conn.origin.get(ir_path)
+    if pos is None:
+        parts = [p.line for k, p in conn.origin.items() if k.startswith(ir_path + ".")]
+        return min(parts) if parts else None
+    return pos.line
 
 
 def _match(file_tunnels: Sequence[Tunnel], api_tunnels: Sequence[Tunnel]) -> dict[int, int]:
@@ -222,7 +258,7 @@ def _message(number: int, label: str, kind: str, file_v: Any, api_v: Any) -> str
         elif not fs <= as_:
             msg += ": some of the file's values are not allowed"
         return msg
-    return head + f"the file says {label} {_show(file_v)}, the tunnel uses {_show(api_v)}"
+    return head + f"the file says {label} {_show(file_v)}, the API says {_show(api_v)}"
 
 
 def _dedupe(ws: list[Warning]) -> list[Warning]:

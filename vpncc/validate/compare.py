@@ -8,6 +8,7 @@ by equality.
 
 from __future__ import annotations
 
+import enum
 import ipaddress
 from typing import Any, Iterable
 
@@ -81,7 +82,7 @@ def _same_net(a: Any, b: ipaddress.IPv4Interface) -> bool:
 def _fmt(v: Any) -> str:
     if isinstance(v, (tuple, list)):
         return ", ".join(_fmt(x) for x in v) or "none"
-    if hasattr(v, "value") and not isinstance(v, (int, str)):
+    if isinstance(v, enum.Enum):
         return str(v.value)
     if hasattr(v, "with_prefixlen"):
         return v.with_prefixlen

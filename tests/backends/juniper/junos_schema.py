@@ -9,8 +9,9 @@ e.g. ``interfaces <name>`` and ``local-as <as-number>``), ``e`` index into ``_en
 The tree is the generic Junos schema, not SRX's. The CLI-vs-schema differences are handled here
 explicitly and narrowly; everything else must walk:
 
-* ``interfaces st0.N ...`` is CLI shorthand for ``interfaces st0 unit N ...`` (the tree's
-  ``interfaces interface <name> unit <n>``; ``interface`` itself is ``nk``, so it walks as is).
+* ``interfaces st0.N ...`` is CLI shorthand for ``interfaces st0 unit N ...`` (normalized here). The
+  tree's ``interfaces interface <name>`` and ``local-as <as-number>`` need no special case: the tree
+  marks ``interface`` and ``as-number`` ``nk`` (given positionally), and the walker honours ``nk``.
 * ``security ike gateway <g> address`` is a free leaf list; the tree's enum on it (``["address"]``)
   is spurious.
 * ``security zones|flow|policies|address-book|nat`` are SRX hierarchies absent from the tree: lines
@@ -77,7 +78,7 @@ def _unquote(tok: str) -> str:
 class Walk:
     status: str                      # "ok", "unverified", "error"
     reason: str = ""
-    #: (index of the leaf keyword, index after its value, multi-valued) for every leaf on the line
+    #: (index where the leaf's value starts, index after it, multi-valued) for every leaf on the line
     leaves: list[tuple[int, int, bool]] = field(default_factory=list)
 
 
@@ -114,14 +115,12 @@ def walk_tokens(tokens: list[str]) -> Walk:
         tok = tokens[i]
         children = node.get("c", {})
         child = children.get(tok)
-        positional = False
         if child is not None:
             i += 1
-        else:
+        else:  # a positional ("nk") element: the token is its key or value, not a keyword
             child = next((c for c in children.values() if c.get("nk")), None)
             if child is None:
                 return Walk("error", f"unknown keyword {tok!r} after {' '.join(path) or '(top)'}")
-            positional = True
         path.append(tok)
         if child.get("L"):
             if i >= len(tokens):
@@ -130,7 +129,7 @@ def walk_tokens(tokens: list[str]) -> Walk:
             node = child
             continue
         if child.get("l"):
-            start = i - (0 if positional else 1)
+            start = i
             if i >= len(tokens):
                 return Walk("error", f"{' '.join(path)}: missing value")
             if tokens[i] == "[" and child.get("ll"):
@@ -156,7 +155,7 @@ def walk_tokens(tokens: list[str]) -> Walk:
             node = child
             continue
         if child.get("p"):
-            leaves.append((i - 1, i, False))
+            leaves.append((i, i, True))
             path.pop()
             continue
         return Walk("error", f"{' '.join(path)}: unexpected schema node")

@@ -149,16 +149,27 @@ def stanzas(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]
 
 
 def parse(text: str, *, syntax: str, top: Trie, keep: Callable[[list[str]], bool],
-          contexts: Mapping[tuple[str, ...], Trie]) -> list[Node]:
+          contexts: Mapping[tuple[str, ...], Trie], light: Callable[[list[str]], bool] = lambda h: False,
+          ) -> list[Node]:
     """Tree of the kept stanzas. ``keep`` sees the expanded head words of each top-level stanza;
-    ``contexts`` maps a parent's leading words to the trie used for its children."""
+    ``contexts`` maps a parent's leading words to the trie used for its children. Stanzas that
+    ``light`` accepts (one-line commands, flat stanzas such as LAN interfaces) skip ciscoconfparse2:
+    their indented lines become direct children, which keeps big configs fast."""
     kept: list[tuple[int, str]] = []
+    flat: list[Node] = []
     for st in stanzas(clean_lines(text)):
         head = expand(st[0][1].split(), top)
-        if keep(head):
+        if not keep(head):
+            continue
+        if light(head):
+            sub = _context(contexts, tuple(head))
+            node = Node(head, st[0][0], st[0][1])
+            node.children = [Node(expand(l.split(), sub), n, l) for n, l in st[1:]]
+            flat.append(node)
+        else:
             kept.extend(st)
     if not kept:
-        return []
+        return flat
     from ciscoconfparse2 import CiscoConfParse  # heavy import: only when reading
 
     lines = [l for _, l in kept]
@@ -177,7 +188,7 @@ def parse(text: str, *, syntax: str, top: Trie, keep: Callable[[list[str]], bool
         if obj.parent is obj or obj.parent is None or getattr(obj.parent, "linenum", -1) == obj.linenum:
             if obj.text[:1] != " ":
                 out.append(build(obj, top, ()))
-    return out
+    return sorted(out + flat, key=lambda n: n.line)
 
 
 def _context(contexts: Mapping[tuple[str, ...], Trie], words: tuple[str, ...]) -> Trie:

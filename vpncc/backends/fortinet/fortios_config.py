@@ -51,7 +51,7 @@ class Prefiltered:
     linemap: list[int]                  # Lark line (1-based) -> original line
     notes: list[tuple[int, str]]
     header: str | None                  # the #config-version line, if any
-    structural: int                     # config/edit/set/next/end lines seen (vendor check)
+    structural: int                     # `config` lines seen (the vendor check)
 
 
 def _strip_bang(line: str) -> str:
@@ -116,7 +116,6 @@ def prefilter(text: str, tables: tuple[str, ...]) -> Prefiltered:
             s = _strip_bang(s)
         word, _, rest = s.partition(" ")
         if word == "set" or word == "unset" or (word == "delete" and stack and stack[-1][0] == "config"):
-            structural += 1
             if not stack:
                 notes.append((i, f"`{word}` outside any `config` block: ignored"))
                 continue
@@ -141,7 +140,6 @@ def prefilter(text: str, tables: tuple[str, ...]) -> Prefiltered:
                     emit("config " + path, i)
             continue
         if word == "edit":
-            structural += 1
             if not stack:
                 notes.append((i, "`edit` outside any `config` block: ignored"))
                 continue
@@ -156,7 +154,6 @@ def prefilter(text: str, tables: tuple[str, ...]) -> Prefiltered:
                 in_string = _opens_string(rest)
             continue
         if word == "next":
-            structural += 1
             if stack and stack[-1][0] == "edit":
                 stack.pop()
                 if keep:
@@ -165,7 +162,6 @@ def prefilter(text: str, tables: tuple[str, ...]) -> Prefiltered:
                 notes.append((i, "`next` outside an `edit`: ignored"))
             continue
         if word == "end":
-            structural += 1
             if not stack:
                 notes.append((i, "`end` without an open `config` block: ignored"))
                 continue

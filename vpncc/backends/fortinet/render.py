@@ -111,6 +111,7 @@ def context(conn: Connection, profile: Profile, version: str, header: str) -> di
         name = tnames[t.number]
         assert t.ike.psk is not None and t.outside.customer is not None and t.outside.aws is not None
         v1 = t.ike.version.value == "ikev1"
+        dhgrp = _groups(t.ike.dh_groups, version, "phase 1", t.number, notes)
         pfs = _groups(t.ipsec.pfs_groups, version, "phase 2 PFS", t.number, notes)
         tunnels.append({
             "number": t.number, "name": quote(name),
@@ -118,7 +119,7 @@ def context(conn: Connection, profile: Profile, version: str, header: str) -> di
             "phase1": [("interface", outside), ("ike-version", "1" if v1 else "2")]
             + ([("mode", "main")] if v1 else [])
             + [("peertype", "any"), ("net-device", "disable"), ("proposal", " ".join(p1)),
-               ("dhgrp", _groups(t.ike.dh_groups, version, "phase 1", t.number, notes)),
+               ("dhgrp", dhgrp),
                ("keylife", str(t.ike.lifetime_s)), ("local-gw", str(t.outside.customer)),
                ("remote-gw", str(t.outside.aws)), ("psksecret", quote(t.ike.psk)), ("dpd", "on-idle"),
                ("dpd-retryinterval", str(t.dpd.interval_s)), ("dpd-retrycount", str(t.dpd.retries)),

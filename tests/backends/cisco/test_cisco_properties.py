@@ -1,0 +1,78 @@
+"""Round trip and single mutations for both Cisco backends (a local version of the framework property).
+
+validate(expressible(IR), compile(IR)) has no findings; changing one compared value of that IR on one
+tunnel gives exactly that value's rule on that tunnel. ``expressible`` is the IR as the device holds
+it: Cisco keeps IKE policies device-wide (both tunnels accept both tunnels' proposals), IKEv1 and ASA
+phase-1 lifetimes and the ASA TCP MSS are global, an IPsec profile takes one PFS group.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from .cisco_test_helpers import compiled, expressed, findings, mutations, supported
+from ...strategies import connections
+from vpncc.ir import IkeVersion, Routing
+
+VENDORS = ("cisco-ios", "cisco-asa")
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                         HealthCheck.filter_too_much])
+
+
+def _device_sets(vendor: str, text: str) -> dict:
+    from vpncc.backends import base
+
+    dev = base.get(vendor).read(text, "x")
+    return dev
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+@SETTINGS
+@given(data=st.data())
+def test_round_trip_has_no_findings(vendor, data):
+    conn = data.draw(connections(ipv6=None if vendor == "cisco-ios" else False))
+    assume(supported(conn, vendor))
+    text = compiled(conn, vendor)
+    got = findings(expressed(conn, vendor), vendor, text)
+    assert [(f.rule, f.tunnel, f.message) for f in got] == []
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+@SETTINGS
+@given(data=st.data())
+def test_one_mutation_one_finding(vendor, data):
+    conn = data.draw(connections(ipv6=None if vendor == "cisco-ios" else False))
+    assume(supported(conn, vendor))
+    text = compiled(conn, vendor)
+    x = expressed(conn, vendor)
+    dev = _device_sets(vendor, text)
+    idx = data.draw(st.sampled_from([0, 1]))
+    dt = next(d for d in dev.tunnels if d.get("outside.aws").value == x.tunnels[idx].outside.aws)
+    values = {k: o.value for k, o in dt.values.items()}
+    muts = mutations(x, values, idx)
+    key, rule, mutated = data.draw(st.sampled_from(muts))
+    got = [(f.rule, f.tunnel) for f in findings(mutated, vendor, text)]
+    assert got == [(rule, x.tunnels[idx].number)], key
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+@pytest.mark.parametrize("routing", list(Routing))
+@pytest.mark.parametrize("version", list(IkeVersion))
+def test_every_mutation_of_a_sample(vendor, routing, version):
+    from ...strategies import sample_connection
+
+    conn = sample_connection(routing=routing, ike_version=version)
+    text = compiled(conn, vendor)
+    x = expressed(conn, vendor)
+    assert findings(x, vendor, text) == []
+    dev = _device_sets(vendor, text)
+    for idx in (0, 1):
+        dt = next(d for d in dev.tunnels if d.get("outside.aws").value == x.tunnels[idx].outside.aws)
+        values = {k: o.value for k, o in dt.values.items()}
+        muts = mutations(x, values, idx)
+        assert len(muts) >= 15
+        for key, rule, mutated in muts:
+            got = [(f.rule, f.tunnel) for f in findings(mutated, vendor, text)]
+            assert got == [(rule, idx + 1)], key

@@ -1,0 +1,107 @@
+"""Cisco ASA 9.8+: route-based VTI tunnels, or policy-based crypto maps (`--format policy`, static)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+from ...ir import Connection, Encryption, IkeVersion, Integrity, Routing
+from ..base import Backend, Capabilities, RenderOptions
+from . import names as N
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...profile import Profile
+    from ...validate.findings import Finding
+    from ...validate.model import DeviceConfig
+
+NAMEIF_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+
+
+class CiscoAsaBackend(Backend):
+    name = "cisco-asa"
+    description = "Cisco ASA 9.8+ route-based VTI (IKEv1 or IKEv2, BGP or static); crypto maps with --format policy"
+    comment_prefix = "!"
+    #: both Cisco readers sniff IOS vs ASA themselves (vpncc.backends.cisco_common.util.sniff)
+    config_kinds = ("cisco-ios", "cisco-asa")
+    capabilities = Capabilities(
+        ike_versions=frozenset(IkeVersion), routing=frozenset(Routing), ipv6_inside=False,
+        formats=("text", "vti", "policy"),
+        ike_encryption=frozenset(Encryption), ike_integrity=frozenset(Integrity), ike_dh_groups=N.DH_GROUPS,
+        esp_encryption=frozenset(Encryption), esp_integrity=frozenset(Integrity), pfs_groups=N.DH_GROUPS,
+    )
+    profile_defaults: ClassVar[Mapping[str, Any]] = {
+        "outside_interface": "outside",  # the nameif of the interface facing the Internet
+        "tunnel_start": 1,
+        "isakmp_policy_start": 200,  # AWS's own examples use 200/201
+    }
+
+    def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from ..cisco_common.util import bad_name, psk_problem
+
+        out = super().unsupported(conn, profile, options)
+        prefix = profile.name_prefix or "aws-vpn"
+        why = bad_name(prefix + "-backup-out", N.MAX_NAME)
+        if why:
+            out.append(f"name prefix {prefix!r}: an ASA object name {why}")
+        elif len(prefix) + 6 > N.MAX_NAMEIF:
+            out.append(f"name prefix {prefix!r}: ASA nameifs are at most {N.MAX_NAMEIF} characters")
+        if profile.outside_interface and not NAMEIF_RE.match(profile.outside_interface):
+            out.append(f"outside interface {profile.outside_interface!r} is not an ASA nameif")
+        if profile.vrf:
+            out.append("profile 'vrf': the ASA has no VRF-aware VTI in 9.8")
+        if options.format == "policy":
+            if conn.routing is Routing.BGP:
+                out.append("--format policy: crypto maps carry no BGP (use the default route-based format)")
+            if len({t.ike.version for t in conn.tunnels}) > 1:
+                out.append("--format policy: one crypto map entry serves both tunnels; they need one IKE version")
+        for t in conn.tunnels:
+            p = f"tunnel {t.number}"
+            v1 = t.ike.version is IkeVersion.IKEV1
+            for label, values, allowed in (
+                    ("IKEv1 encryption", t.ike.encryption, N.IKEV1_ENC),
+                    ("IKEv1 integrity", t.ike.integrity, N.IKEV1_HASH),
+                    ("IKEv1 DH group", t.ike.dh_groups, N.IKEV1_GROUPS),
+                    ("IKEv1 ESP encryption", t.ipsec.encryption, N.V1_ESP_ENC),
+                    ("IKEv1 ESP integrity", t.ipsec.integrity, N.V1_ESP_HASH)):
+                if v1 and values and not any(v in allowed for v in values):
+                    out.append(f"{p}: {label} " + ", ".join(str(getattr(v, 'value', v)) for v in values)
+                               + " (not available with IKEv1 on the ASA: use IKEv2)")
+            if not N.DPD_RANGE[0] <= t.dpd.interval_s <= N.DPD_RANGE[1]:
+                out.append(f"{p}: DPD interval {t.dpd.interval_s} s (ASA: {N.DPD_RANGE[0]}-{N.DPD_RANGE[1]})")
+            if not N.DPD_RETRY_RANGE[0] <= t.dpd.retries <= N.DPD_RETRY_RANGE[1]:
+                out.append(f"{p}: DPD retries {t.dpd.retries} (ASA: {N.DPD_RETRY_RANGE[0]}-{N.DPD_RETRY_RANGE[1]})")
+            why = psk_problem(t.ike.psk)
+            if why:
+                out.append(f"{p}: the pre-shared key {why}")
+            if t.ike.mode is not None and t.ike.mode.value == "aggressive":
+                out.append(f"{p}: IKEv1 aggressive mode (vpncc generates main mode only)")
+        return out
+
+    def expressible(self, conn: Connection, profile: "Profile | None" = None,
+                    options: RenderOptions | None = None) -> Connection:
+        """The IR as the compiled config holds it: what validating the compiled config reads back
+        (device-wide IKE policies, lifetimes and TCP MSS merged; values the ASA lacks left out)."""
+        from .render import expressible
+
+        return expressible(conn, profile, options.format if options else None).conn
+
+    def render(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
+        from ..cisco_common.templating import render
+        from .render import context
+
+        ctx = context(conn, profile, self.comment(options.header), options.format)
+        return {f"{profile.name_prefix or 'aws-vpn'}.asa.cfg": render("cisco-asa", "main.j2", ctx)}
+
+    def read(self, text: str, path: str | None = None) -> "DeviceConfig":
+        from .read import read
+
+        return read(text, path)
+
+    def remediation(self, findings: Sequence["Finding"], conn: Connection, profile: "Profile",
+                    device: "DeviceConfig") -> str:
+        from .remediation import remediation
+
+        return remediation(findings, conn, profile, device)
+
+
+__all__ = ["CiscoAsaBackend"]

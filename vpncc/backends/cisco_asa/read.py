@@ -1,0 +1,466 @@
+"""Cisco ASA running-config -> DeviceConfig: VTI tunnels (`interface TunnelN`) and crypto-map peers.
+
+Per tunnel: the peer, the IPsec profile (IKEv1 transform sets / IKEv2 IPsec proposals, PFS, lifetime),
+the `tunnel-group <peer>` (key, keepalive/DPD), the device-wide IKEv1/IKEv2 policies, `mtu <nameif>`,
+`sysopt connection tcpmss` and `route <nameif> ...`. Crypto-map peers (policy-based) get the map entry's
+settings and the crypto ACL's destinations as their routed networks. `name` aliases are resolved.
+ASA defaults filled in: IKE lifetime 86400 s, IPsec SA lifetime 28800 s (or the global value), keepalive
+threshold 10 retry 2, TCP MSS 1380, interface MTU 1500, BGP hold time 180 s.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from ...errors import mask_secret_line
+from ...ir import DH_GROUPS, IkeVersion, NegotiationMode
+from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel, Obs
+from ..cisco_common.plan import uniq
+from ..cisco_common.tree import Node, expand, parse, trie
+from ..cisco_common.util import iface_or_none, ip_or_none, net_or_none, sniff
+from . import names as N
+
+TOP = trie(
+    "crypto ikev1 policy", "crypto ikev1 enable", "crypto ikev1 am-disable", "crypto ikev2 policy",
+    "crypto ikev2 enable", "crypto isakmp policy", "crypto isakmp enable", "crypto isakmp identity",
+    "crypto isakmp nat-traversal", "crypto ipsec ikev1 transform-set", "crypto ipsec ikev2 ipsec-proposal",
+    "crypto ipsec profile", "crypto ipsec security-association lifetime", "crypto ipsec security-association replay",
+    "crypto ipsec df-bit", "crypto ipsec fragmentation", "crypto ipsec transform-set", "crypto map",
+    "crypto dynamic-map", "crypto ca", "crypto key", "tunnel-group", "group-policy", "interface", "router bgp",
+    "router ospf", "route", "route-map", "sysopt connection", "mtu", "name", "names", "access-list", "object",
+    "object-group", "hostname", "nat", "http", "ssh", "telnet", "logging", "username", "aaa", "dns", "ntp",
+    "snmp-server", "same-security-traffic", "icmp", "sla", "track", "prefix-list", "service-policy", "policy-map",
+    "class-map", "threat-detection", "webvpn", "dhcpd", "ftp", "pager", "console", "timeout", "user-identity",
+    "no", "arp", "failover", "monitor-interface", "asdm", "boot", "license", "passwd", "enable", "domain-name",
+    "clock", "firewall", "ipv6", "dynamic-access-policy-record", "terminal")
+_POLICY = trie("authentication", "encryption", "hash", "group", "lifetime")
+CONTEXTS = {
+    ("crypto", "ikev1", "policy"): _POLICY,
+    ("crypto", "isakmp", "policy"): _POLICY,
+    ("crypto", "ikev2", "policy"): trie("encryption", "integrity", "group", "prf", "lifetime seconds"),
+    ("crypto", "ipsec", "ikev2", "ipsec-proposal"): trie("protocol esp encryption", "protocol esp integrity"),
+    ("crypto", "ipsec", "profile"): trie(
+        "set ikev1 transform-set", "set ikev2 ipsec-proposal", "set pfs", "set security-association lifetime seconds",
+        "set security-association lifetime kilobytes", "responder-only"),
+    ("tunnel-group",): trie(
+        "ikev1 pre-shared-key", "ikev2 remote-authentication pre-shared-key",
+        "ikev2 local-authentication pre-shared-key", "isakmp keepalive", "pre-shared-key", "default-group-policy",
+        "peer-id-validate"),
+    ("interface",): trie(
+        "nameif", "ip address", "tunnel source interface", "tunnel destination", "tunnel mode",
+        "tunnel protection ipsec profile", "shutdown", "no shutdown", "security-level", "description",
+        "ipv6 address", "mtu"),
+    ("router", "bgp"): trie("bgp router-id", "bgp log-neighbor-changes", "address-family ipv4 unicast",
+                            "timers bgp", "neighbor"),
+    ("address-family",): trie("neighbor", "network", "no auto-summary", "no synchronization", "redistribute"),
+    ("group-policy",): trie("vpn-tunnel-protocol", "vpn-filter"),
+}
+NEIGHBOR = trie("remote-as", "timers", "activate", "shutdown", "local-as", "description", "route-map",
+                "default-originate", "password", "ebgp-multihop")
+_ACL_REF = re.compile(r"(?m)^crypto map \S+ \d+ match address (\S+)")
+
+
+def read(text: str, path: str | None = None) -> DeviceConfig:
+    sniff(text, path, "asa")
+    acls = set(_ACL_REF.findall(text))
+
+    def keep(h: list[str]) -> bool:
+        if not h:
+            return False
+        if h[0] == "crypto":
+            return len(h) > 1 and h[1] not in ("ca", "key")
+        if h[0] == "access-list":
+            return len(h) > 1 and h[1] in acls
+        return h[0] in ("tunnel-group", "interface", "route", "mtu", "name", "sysopt") or h[:2] == ["router", "bgp"]
+
+    def light(h: list[str]) -> bool:
+        if h[0] == "interface":
+            return not "".join(h[1:2]).lower().startswith("tu")
+        return h[0] in ("access-list", "route", "mtu", "name", "sysopt")
+
+    nodes = parse(text, syntax="asa", top=TOP, keep=keep, contexts=CONTEXTS, light=light)
+    return _Reader(path).run(nodes)
+
+
+class _Reader:
+    def __init__(self, path: str | None) -> None:
+        self.dev = DeviceConfig(vendor="cisco-asa", path=path)
+        self.names: dict[str, str] = {}
+        self.v1_policies: list[tuple[int, Node]] = []
+        self.v2_policies: list[tuple[int, Node]] = []
+        self.tsets: dict[str, Node] = {}
+        self.proposals: dict[str, Node] = {}
+        self.profiles: dict[str, Node] = {}
+        self.ipsec_lifetime: Node | None = None
+        self.groups: dict[str, list[Node]] = {}
+        self.interfaces: dict[str, Node] = {}
+        self.nameifs: dict[str, Node] = {}
+        self.mtu: dict[str, Node] = {}
+        self.routes: list[Node] = []
+        self.mss: Node | None = None
+        self.maps: dict[tuple[str, str], list[Node]] = {}
+        self.map_ifs: dict[str, Node] = {}
+        self.acls: dict[str, list[Node]] = {}
+        self.bgp: list[Node] = []
+
+    def note(self, node: Node, msg: str) -> None:
+        self.dev.notes.append(DeviceNote(node.line, f"{msg}: {mask_secret_line(node.raw.strip())}"))
+
+    def ip(self, word: str | None) -> ipaddress.IPv4Address | None:
+        if word is None:
+            return None
+        return ip_or_none(self.names.get(word, word))
+
+    # -- collect ---------------------------------------------------------------------------
+    def run(self, nodes: list[Node]) -> DeviceConfig:
+        for n in nodes:
+            if n.starts("name") and len(n.words) > 2:
+                self.names[n.words[2]] = n.words[1]
+        for n in nodes:
+            self.collect(n)
+        for name, intf in self.interfaces.items():
+            if name.lower().startswith("tunnel") and intf.first("tunnel", "protection"):
+                self.dev.tunnels.append(self.vti(name, intf))
+        for (mname, seq), entries in sorted(self.maps.items(), key=lambda kv: (kv[0][0], int(kv[0][1]))):
+            self.dev.tunnels.extend(self.crypto_map(mname, seq, entries))
+        self.dev.bgp_neighbors = self.bgp_neighbors()
+        return self.dev
+
+    def collect(self, n: Node) -> None:
+        w = n.words
+        if (n.starts("crypto", "ikev1", "policy") or n.starts("crypto", "isakmp", "policy")) and n.arg(3, "").isdigit():
+            self.v1_policies.append((int(w[3]), n))
+        elif n.starts("crypto", "ikev2", "policy") and n.arg(3, "").isdigit():
+            self.v2_policies.append((int(w[3]), n))
+        elif n.starts("crypto", "ipsec", "ikev1", "transform-set") and len(w) > 4:
+            self.tsets[w[4]] = n
+        elif n.starts("crypto", "ipsec", "transform-set") and len(w) > 3:  # ASA 8.2 syntax
+            self.tsets[w[3]] = Node(["crypto", "ipsec", "ikev1", "transform-set"] + w[3:], n.line, n.raw)
+        elif n.starts("crypto", "ipsec", "ikev2", "ipsec-proposal") and len(w) > 4:
+            self.proposals[w[4]] = n
+        elif n.starts("crypto", "ipsec", "profile") and len(w) > 3:
+            self.profiles[w[3]] = n
+        elif n.starts("crypto", "ipsec", "security-association", "lifetime", "seconds"):
+            self.ipsec_lifetime = n
+        elif n.starts("crypto", "map") and len(w) > 3:
+            if w[3] == "interface" and len(w) > 4:
+                self.map_ifs[w[2]] = n
+            elif w[3].isdigit():
+                self.maps.setdefault((w[2], w[3]), []).append(n)
+        elif n.starts("tunnel-group") and len(w) > 1:
+            self.groups.setdefault(self.names.get(w[1], w[1]), []).append(n)
+        elif n.starts("interface") and len(w) > 1:
+            self.interfaces[" ".join(w[1:])] = n
+            nameif = n.first("nameif")
+            if nameif is not None and nameif.arg(1):
+                self.nameifs[nameif.words[1]] = n
+        elif n.starts("mtu") and len(w) > 2:
+            self.mtu[w[1]] = n
+        elif n.starts("route") and len(w) > 4:
+            self.routes.append(n)
+        elif n.starts("sysopt", "connection", "tcpmss") and n.arg(3, "").isdigit():
+            self.mss = n
+        elif n.starts("access-list") and len(w) > 1:
+            self.acls.setdefault(w[1], []).append(n)
+        elif n.starts("router", "bgp"):
+            self.bgp.append(n)
+
+    # -- tunnels ---------------------------------------------------------------------------
+    def vti(self, name: str, intf: Node) -> DeviceTunnel:
+        t = DeviceTunnel(name=name, line=intf.line)
+        shut = intf.first("shutdown")
+        t.set("enabled", shut is None, (shut or intf).line)
+        peer = None
+        nameif = intf.first("nameif")
+        for c in intf.children:
+            if c.starts("tunnel", "destination"):
+                peer = self.ip(c.arg(2))
+                if peer is None:
+                    self.note(c, "tunnel destination is not an IPv4 address")
+                else:
+                    t.set("outside.aws", peer, c.line)
+            elif c.starts("ip", "address"):
+                addr = iface_or_none(c.arg(2), c.arg(3))
+                if addr is not None:
+                    t.set("inside.customer", addr, c.line)
+        src = intf.first("tunnel", "source", "interface")
+        if src is not None:
+            self.local_from(t, src.arg(3))
+        if nameif is not None and nameif.arg(1):
+            nif = nameif.words[1]
+            t.values["_nameif"] = Obs(nif, nameif.line)
+            m = self.mtu.get(nif)
+            t.set("mtu", int(m.words[2]) if m and m.arg(2, "").isdigit() else 1500, (m or nameif).line)
+            routes = [r for r in self.routes if r.words[1] == nif]
+            nets = uniq(n for n in (net_or_none(r.arg(2), r.arg(3)) for r in routes) if n is not None)
+            if nets:
+                t.set("static_routes", nets, routes[0].line)
+        self.mss_to(t)
+        ref = intf.first("tunnel", "protection", "ipsec", "profile")
+        prof = self.profiles.get(ref.arg(4, "")) if ref else None
+        t.values["_ipsec_profile"] = Obs(ref.arg(4) if ref else None, ref.line if ref else None)
+        if ref is not None and prof is None:
+            self.note(ref, "IPsec profile not found")
+        v1_sets = [x for c in prof.find("set", "ikev1", "transform-set") for x in c.words[3:]] if prof else []
+        v2_props = [x for c in prof.find("set", "ikev2", "ipsec-proposal") for x in c.words[3:]] if prof else []
+        group = self.groups.get(str(peer)) if peer else None
+        self.ike(t, peer, group, v1_sets, v2_props, prof or intf)
+        if prof is not None:
+            self.ipsec(t, prof, v1_sets, v2_props, prof.first("set", "pfs"),
+                       prof.first("set", "security-association", "lifetime", "seconds"), 4)
+        return t
+
+    def crypto_map(self, mname: str, seq: str, entries: list[Node]) -> list[DeviceTunnel]:
+        def cmd(*words: str) -> Node | None:
+            for e in entries:
+                if e.words[4:4 + len(words)] == list(words):
+                    return e
+            return None
+
+        peers = cmd("set", "peer")
+        if peers is None:
+            return []
+        v1_sets = (cmd("set", "ikev1", "transform-set") or cmd("set", "transform-set"))
+        v1_names = v1_sets.words[7 if v1_sets.words[5] == "ikev1" else 6:] if v1_sets else []
+        v2 = cmd("set", "ikev2", "ipsec-proposal")
+        v2_names = v2.words[7:] if v2 else []
+        acl = cmd("match", "address")
+        routes = self.acl_destinations(acl.arg(6) if acl else None)
+        out = []
+        bound = self.map_ifs.get(mname)
+        for word in peers.words[6:]:
+            peer = self.ip(word)
+            t = DeviceTunnel(name=f"crypto map {mname} {seq} peer {word}", line=peers.line)
+            t.set("policy_based", True, peers.line)
+            t.values["_map"] = Obs((mname, seq, acl.arg(6) if acl else None), peers.line)
+            t.set("enabled", bound is not None, (bound or peers).line)
+            if peer is None:
+                self.note(peers, f"crypto map peer {word} is not an IPv4 address or a `name`")
+            else:
+                t.set("outside.aws", peer, peers.line)
+            if bound is not None:
+                self.local_from(t, bound.arg(4))
+            if routes:
+                t.set("static_routes", routes, acl.line if acl else None)
+            self.mss_to(t)
+            group = self.groups.get(str(peer)) if peer else None
+            phase1 = cmd("set", "ikev1", "phase1-mode")
+            self.ike(t, peer, group, v1_names, v2_names, peers)
+            if phase1 is not None and phase1.arg(7) == "aggressive" and t.get("ike.mode"):
+                t.set("ike.mode", NegotiationMode.AGGRESSIVE, phase1.line)
+            self.ipsec(t, peers, v1_names, v2_names, cmd("set", "pfs"),
+                       cmd("set", "security-association", "lifetime", "seconds"), 8)
+            out.append(t)
+        return out
+
+    def acl_destinations(self, name: str | None) -> tuple:
+        out = []
+        for a in self.acls.get(name or "", []):
+            w = a.words
+            if "permit" not in w:
+                continue
+            rest = w[w.index("permit") + 2:]  # skip the protocol
+            spec, rest = self.addr_spec(rest)
+            dest, _ = self.addr_spec(rest)
+            if dest is not None:
+                out.append(dest)
+        return uniq(out)
+
+    def addr_spec(self, w: list[str]) -> tuple[ipaddress.IPv4Network | None, list[str]]:
+        if not w:
+            return None, []
+        if w[0] in ("any", "any4"):
+            return ipaddress.IPv4Network("0.0.0.0/0"), w[1:]
+        if w[0] == "host" and len(w) > 1:
+            ip = self.ip(w[1])
+            return (ipaddress.IPv4Network(ip) if ip else None), w[2:]
+        if w[0] in ("object", "object-group", "interface") and len(w) > 1:
+            return None, w[2:]
+        if len(w) > 1:
+            return net_or_none(self.names.get(w[0], w[0]), w[1]), w[2:]
+        return None, w[1:]
+
+    def local_from(self, t: DeviceTunnel, nameif: str | None) -> None:
+        intf = self.nameifs.get(nameif or "")
+        addr = intf.first("ip", "address") if intf else None
+        ip = self.ip(addr.arg(2)) if addr else None
+        if ip is not None:
+            t.set("outside.customer", ip, addr.line)
+
+    def mss_to(self, t: DeviceTunnel) -> None:
+        if self.mss is not None:
+            value = int(self.mss.words[3])
+            if value:
+                t.set("tcp_mss", value, self.mss.line)
+        else:
+            t.set("tcp_mss", 1380, None)  # ASA default; `show running-config` omits it
+
+    def ike(self, t: DeviceTunnel, peer, group: list[Node] | None, v1_sets, v2_props, where: Node) -> None:
+        attrs = [c for g in group or [] if g.arg(2) == "ipsec-attributes" for c in g.children]
+        v2_auth = [c for c in attrs if c.starts("ikev2")]
+        v2 = bool(v2_props) and (bool(v2_auth) or not v1_sets)
+        t.set("ike.version", IkeVersion.IKEV2 if v2 else IkeVersion.IKEV1, where.line)
+        if not v2:
+            t.set("ike.mode", NegotiationMode.MAIN, where.line)
+        t.values["_tunnel_group"] = Obs(str(peer) if group else None, group[0].line if group else None)
+        key = None
+        for c in attrs:
+            if v2 and c.starts("ikev2", "local-authentication", "pre-shared-key"):
+                key = (c.words[3:], c.line)
+            elif v2 and c.starts("ikev2", "remote-authentication", "pre-shared-key") and key is None:
+                key = (c.words[3:], c.line)
+            elif not v2 and (c.starts("ikev1", "pre-shared-key") or c.starts("pre-shared-key")):
+                key = (c.words[2:] if c.words[0] == "ikev1" else c.words[1:], c.line)
+        if key is not None:
+            words, line = key
+            masked = not words or set(words[0]) == {"*"} or (words[0] == "8" and len(words) > 1)
+            t.set("ike.psk", None if masked else words[0], line, verifiable=not masked)
+        ka = next((c for c in attrs if c.starts("isakmp", "keepalive")), None)
+        if ka is None:
+            if group:
+                t.set("dpd.interval_s", N.KEEPALIVE_DEFAULT[0], group[0].line)
+                t.set("dpd.retries", N.KEEPALIVE_DEFAULT[1], group[0].line)
+        elif ka.arg(2) == "threshold" and ka.arg(3, "").isdigit():
+            t.set("dpd.interval_s", int(ka.words[3]), ka.line)
+            retry = ka.words[5] if ka.arg(4) == "retry" and ka.arg(5, "").isdigit() else N.KEEPALIVE_DEFAULT[1]
+            t.set("dpd.retries", int(retry), ka.line)
+        self.policies(t, v2)
+
+    def policies(self, t: DeviceTunnel, v2: bool) -> None:
+        enc, integ, groups, lifetimes = [], [], [], []
+        pols = sorted(self.v2_policies if v2 else self.v1_policies, key=lambda x: x[0])
+        used = []
+        for number, p in pols:
+            if not v2:
+                auth = p.first("authentication")
+                if auth is not None and auth.arg(1) != "pre-share":
+                    continue  # the ASA default authentication is pre-share
+            used.append(number)
+            n_enc, n_int, n_grp = len(enc), len(integ), len(groups)
+            for c in p.children:
+                vals = [v.lower() for v in c.words[1:]]
+                if c.starts("encryption"):
+                    table = N.IKEV2_ENC_READ if v2 else N.IKEV1_ENC_READ
+                    enc += [table[v] for v in vals if v in table]
+                elif c.starts("hash") or c.starts("integrity") or c.starts("prf"):
+                    table = N.IKEV2_HASH_READ if v2 else N.IKEV1_HASH_READ
+                    integ += [table[v] for v in vals if v in table]
+                elif c.starts("group"):
+                    groups += [int(v) for v in vals if v.isdigit()]
+            if not v2 and not p.first("hash"):
+                integ.append(N.IKEV1_DEFAULT_HASH)
+            if not v2 and not p.first("group"):
+                groups.append(N.IKEV1_DEFAULT_GROUP)
+            life = p.first("lifetime")
+            idx = 2 if v2 else 1
+            default = N.IKEV2_DEFAULT_LIFETIME if v2 else N.IKEV1_DEFAULT_LIFETIME
+            # only a policy AWS can negotiate (its algorithms) decides the compared lifetime
+            aws_able = len(enc) > n_enc and len(integ) > n_int and any(g in DH_GROUPS for g in groups[n_grp:])
+            lifetimes.append((int(life.words[idx]) if life and life.arg(idx, "").isdigit() else default,
+                              (life or p).line, aws_able))
+        t.values["_policies"] = Obs(tuple(used), None)
+        t.values["_all_policies"] = Obs(tuple(n for n, _ in pols), None)
+        if not used:
+            return
+        line = dict(pols)[used[0]].line
+        t.set("ike.encryption", uniq(enc), line)
+        t.set("ike.integrity", uniq(integ), line)
+        t.set("ike.dh_groups", uniq(groups), line)
+        usable = [x for x in lifetimes if x[2]] or lifetimes
+        t.set("ike.lifetime_s", usable[0][0], usable[0][1])
+        if len({v for v, _, _ in usable}) > 1 and not any("different lifetimes" in n.message for n in self.dev.notes):
+            self.dev.notes.append(DeviceNote(usable[0][1], "IKE policies AWS could use carry different lifetimes; "
+                                             f"the first one's ({usable[0][0]} s) is compared"))
+
+    def ipsec(self, t: DeviceTunnel, where: Node, v1_sets, v2_props, pfs: Node | None, life: Node | None,
+              life_idx: int) -> None:
+        v2 = t.get("ike.version").value is IkeVersion.IKEV2
+        enc, integ = [], []
+        for name in (v2_props if v2 else v1_sets):
+            node = (self.proposals if v2 else self.tsets).get(name)
+            if node is None:
+                self.note(where, f"{'IPsec proposal' if v2 else 'transform set'} {name} not found")
+                continue
+            if v2:
+                for c in node.children:
+                    vals = [v.lower() for v in c.words[3:]]
+                    if c.starts("protocol", "esp", "encryption"):
+                        enc += [N.V2_ESP_ENC_READ[v] for v in vals if v in N.V2_ESP_ENC_READ]
+                    elif c.starts("protocol", "esp", "integrity"):
+                        integ += [N.V2_ESP_HASH_READ[v] for v in vals if v in N.V2_ESP_HASH_READ]
+            else:
+                for v in (x.lower() for x in node.words[5:]):
+                    if v in N.V1_ESP_ENC_READ:
+                        enc.append(N.V1_ESP_ENC_READ[v])
+                    elif v in N.V1_ESP_HASH_READ:
+                        integ.append(N.V1_ESP_HASH_READ[v])
+        t.values["_ipsec_objects"] = Obs(tuple(v2_props if v2 else v1_sets), where.line)
+        t.set("ipsec.encryption", uniq(enc), where.line)
+        t.set("ipsec.integrity", uniq(integ), where.line)
+        if pfs is not None:
+            word = pfs.words[-1]
+            group = N.pfs_read(word) or (2 if word == "pfs" else None)  # bare `set pfs` means group2
+            t.set("ipsec.pfs_groups", (group,) if group else (), pfs.line)
+        else:
+            t.set("ipsec.pfs_groups", (), where.line)
+        if life is not None and life.arg(life_idx, "").isdigit():
+            t.set("ipsec.lifetime_s", int(life.words[life_idx]), life.line)
+        elif self.ipsec_lifetime is not None and self.ipsec_lifetime.arg(5, "").isdigit():
+            t.set("ipsec.lifetime_s", int(self.ipsec_lifetime.words[5]), self.ipsec_lifetime.line)
+        else:
+            t.set("ipsec.lifetime_s", N.IPSEC_DEFAULT_LIFETIME, where.line)
+
+    # -- BGP -------------------------------------------------------------------------------
+    def bgp_neighbors(self) -> list[dict[str, Obs]]:
+        if not self.bgp:
+            return []
+        asn_word = self.bgp[0].arg(2, "")
+        asn = int(asn_word) if asn_word.isdigit() else None
+        if asn is None:
+            self.note(self.bgp[0], "BGP AS number is not a number")
+        nbrs: dict[str, dict[str, Any]] = {}
+        timers = None
+        for b in self.bgp:
+            if b.arg(2) != asn_word:
+                self.note(b, "a second BGP process: the ASA runs one, only the first is read")
+                continue
+            for c in b.children:
+                lines = [c] if c.starts("neighbor") else c.find("neighbor") if c.starts("address-family") else []
+                if c.starts("timers", "bgp") and c.arg(3, "").isdigit():
+                    timers = (int(c.words[3]), c.line)
+                for cc in lines:
+                    words = cc.words[:2] + expand(cc.words[2:], NEIGHBOR)
+                    if len(words) < 3 or ip_or_none(words[1]) is None:
+                        continue
+                    d = nbrs.setdefault(words[1], {"line": cc.line, "activate": c.starts("address-family") and False})
+                    cmd = words[2]
+                    if cmd == "remote-as" and len(words) > 3 and words[3].isdigit():
+                        d["remote_as"] = (int(words[3]), cc.line)
+                    elif cmd == "timers" and len(words) > 4 and words[4].isdigit():
+                        d["hold"] = (int(words[4]), cc.line)
+                    elif cmd == "activate":
+                        d["activate"] = True
+                    elif cmd == "shutdown":
+                        d["shutdown"] = cc.line
+                    elif cmd == "local-as" and len(words) > 3 and words[3].isdigit():
+                        d["local_as"] = (int(words[3]), cc.line)
+        out = []
+        for ip, d in nbrs.items():
+            nb: dict[str, Obs] = {"neighbor": Obs(ipaddress.IPv4Address(ip), d["line"]),
+                                  "_router_asn": Obs(asn_word, self.bgp[0].line)}
+            if "remote_as" in d:
+                nb["aws_asn"] = Obs(*d["remote_as"])
+            if "local_as" in d:
+                nb["customer_asn"] = Obs(*d["local_as"])
+            elif asn is not None:
+                nb["customer_asn"] = Obs(asn, self.bgp[0].line)
+            hold = d.get("hold") or timers
+            nb["hold_time_s"] = Obs(*hold) if hold else Obs(N.BGP_DEFAULT_HOLD, d["line"])
+            if "shutdown" in d:
+                nb["enabled"] = Obs(False, d["shutdown"])
+            elif not d.get("activate"):
+                nb["enabled"] = Obs(False, d["line"])  # ASA neighbors need `activate` in the address family
+            out.append(nb)
+        return out

@@ -1,0 +1,207 @@
+"""Findings -> ASA configuration commands that fix them, using the device's own object names."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ...ir import Connection, IkeVersion, Routing, Tunnel
+from ...profile import Profile
+from ...validate.findings import Finding
+from ...validate.model import DeviceConfig, DeviceTunnel
+from ..cisco_common.plan import esp_combos
+from ..cisco_common.remedy import Commands, free_numbers
+from ..cisco_common.util import mask
+from . import names as N
+
+
+def _val(d: DeviceTunnel | None, key: str) -> Any:
+    o = d.get(key) if d is not None else None
+    return o.value if o is not None else None
+
+
+def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile, device: DeviceConfig) -> str:
+    from ...compiler import resolve_profile
+    from ...validate.compare import match_tunnels
+    from ..base import get
+    from .render import expressible
+
+    backend = get("cisco-asa")
+    prof, _ = resolve_profile(conn, backend, profile)
+    policy_based = any(_val(d, "policy_based") for d in device.tunnels)
+    x = expressible(conn, prof, "policy" if policy_based else None).conn
+    matched = match_tunnels(conn, device)
+    cmds = Commands()
+    used = {n for d in device.tunnels for n in (_val(d, "_all_policies") or ())}
+    bgp_asn = next((nb["_router_asn"].value for nb in device.bgp_neighbors if nb.get("_router_asn")), None)
+    rebuild: set[int] = set()
+    for f in findings:
+        t = next((tt for tt in x.tunnels if tt.number == f.tunnel), None)
+        d = matched.get(f.tunnel) if f.tunnel is not None else None
+        if t is None or f.rule in ("VPN102", "VPN901"):
+            continue
+        if f.rule in ("VPN101", "VPN200") or d is None:
+            rebuild.add(t.number)
+            continue
+        _fix(f, t, d, x, prof, cmds, used, bgp_asn, conn.tunnel(t.number))
+    if rebuild:
+        from ..cisco_common.templating import render
+        from .render import context
+
+        taken = {d.name for d in device.tunnels}
+        interfaces, n = {}, prof.tunnel_start or 1
+        for num in sorted(rebuild):
+            d = matched.get(num)
+            if d is not None and not _val(d, "policy_based"):
+                interfaces[num] = d.name
+                continue
+            while f"Tunnel{n}" in taken:
+                n += 1
+            interfaces[num] = f"Tunnel{n}"
+            taken.add(f"Tunnel{n}")
+        start = prof.isakmp_policy_start or 200
+        ctx = context(x, prof, "", "policy" if policy_based else None, only=rebuild, interfaces=interfaces,
+                      v1_numbers=free_numbers(used, start, 40), v2_numbers=free_numbers(used, start, 40))
+        cmds.block(render("cisco-asa", "main.j2", ctx))
+    return cmds.text()
+
+
+def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile, cmds: Commands,
+         used: set[int], bgp_asn: str | None, asked: Tunnel) -> None:
+    """``t``: the tunnel as the ASA can hold it; ``asked``: as AWS asks (before device-wide merging)."""
+    v2 = t.ike.version is IkeVersion.IKEV2
+    prefix = prof.name_prefix or "aws-vpn"
+    peer = str(t.outside.aws)
+    group = [f"tunnel-group {_val(d, '_tunnel_group') or peer} ipsec-attributes"]
+    cmap = _val(d, "_map")
+    where: list[str] = []
+    prefix_cmd = ""
+    if cmap:
+        prefix_cmd = f"crypto map {cmap[0]} {cmap[1]} "
+    else:
+        where = [f"crypto ipsec profile {_val(d, '_ipsec_profile') or f'{prefix}-{t.number}'}"]
+
+    def ipsec(line: str) -> None:
+        if cmap:
+            cmds.add([], prefix_cmd + line)
+        else:
+            cmds.add(where, line)
+
+    rule = f.rule
+    nameif = _val(d, "_nameif")
+    if rule == "VPN103" and f.path and f.path.endswith(".bgp"):
+        nb = str(t.bgp.neighbor) if t.bgp else ""
+        cmds.add([f"router bgp {bgp_asn or (t.bgp.customer_asn if t.bgp else '')}", "address-family ipv4 unicast"],
+                 f"no neighbor {nb} shutdown", f"neighbor {nb} activate")
+    elif rule == "VPN103":
+        if cmap:
+            cmds.add([], f"crypto map {cmap[0]} interface {prof.outside_interface or 'outside'}")
+        else:
+            cmds.add([f"interface {d.name}"], "no shutdown")
+    elif rule == "VPN110":
+        if cmap:
+            cmds.note(f"tunnel {t.number}: replace the crypto map peer with {peer} (set peer lists both AWS peers)")
+        else:
+            cmds.add([f"interface {d.name}"], f"tunnel destination {peer}")
+        cmds.add([], f"tunnel-group {peer} type ipsec-l2l")
+        cmds.add([f"tunnel-group {peer} general-attributes"], f"default-group-policy {prefix}")
+        cmds.add([f"tunnel-group {peer} ipsec-attributes"], *_keys(t),
+                 f"isakmp keepalive threshold {t.dpd.interval_s} retry {t.dpd.retries}")
+    elif rule == "VPN111":
+        cmds.note(f"tunnel {t.number}: the ASA identifies itself with its outside interface address; give it "
+                  f"{t.outside.customer} (or check the NAT in front of it)")
+    elif rule == "VPN201":
+        if v2:
+            from .render import _v2_policies
+
+            pols = _v2_policies([t], 0)
+            for num, p in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(pols)), pols):
+                used.add(num)
+                cmds.add([f"crypto ikev2 policy {num}"], f"encryption {p['encryption']}", f"integrity {p['integrity']}",
+                         f"group {p['group']}", f"prf {p['prf']}", f"lifetime seconds {p['lifetime']}")
+        else:
+            combos = [(e, i, g) for e in asked.ike.encryption for i in asked.ike.integrity for g in asked.ike.dh_groups
+                      if e in N.IKEV1_ENC and i in N.IKEV1_HASH and g in N.IKEV1_GROUPS]
+            if not combos:
+                cmds.note(f"tunnel {t.number}: AWS's phase-1 proposals are not available with IKEv1 on the ASA: "
+                          "change the tunnel to IKEv2 (or its IKEv1 options to AES/SHA-1/group 2, 5 or 14)")
+            for num, (e, i, g) in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(combos)), combos):
+                used.add(num)
+                cmds.add([f"crypto ikev1 policy {num}"], "authentication pre-share", f"encryption {N.IKEV1_ENC[e]}",
+                         f"hash {N.IKEV1_HASH[i]}", f"group {g}", f"lifetime {t.ike.lifetime_s}")
+    elif rule == "VPN202":
+        for num in _val(d, "_policies") or ():
+            cmds.add([f"crypto {'ikev2' if v2 else 'ikev1'} policy {num}"],
+                     f"lifetime seconds {t.ike.lifetime_s}" if v2 else f"lifetime {t.ike.lifetime_s}")
+    elif rule == "VPN203":
+        cmds.add(group, *_keys(t))
+    elif rule == "VPN204":
+        cmds.note(f"tunnel {t.number}: the key is masked in this config; re-enter it from the AWS file if in doubt")
+    elif rule == "VPN205":
+        cmds.add(group, f"isakmp keepalive threshold {t.dpd.interval_s} retry {t.dpd.retries}")
+    elif rule == "VPN206" and cmap:
+        cmds.add([], prefix_cmd + "set ikev1 phase1-mode main")
+    elif rule == "VPN210":
+        existing = list(_val(d, "_ipsec_objects") or ())
+        new = []
+        if v2:
+            for gcm in (False, True):
+                encs = [e for e in t.ipsec.encryption if e.is_gcm == gcm]
+                if encs:
+                    name = f"{prefix}-{t.number}-fix" + ("-gcm" if gcm else "")
+                    cmds.add([f"crypto ipsec ikev2 ipsec-proposal {name}"],
+                             "protocol esp encryption " + " ".join(N.V2_ESP_ENC[e] for e in encs),
+                             "protocol esp integrity " + ("null" if gcm else
+                                                          " ".join(N.V2_ESP_HASH[i] for i in t.ipsec.integrity)))
+                    new.append(name)
+            ipsec("set ikev2 ipsec-proposal " + " ".join(existing + new))
+        else:
+            combos = esp_combos(asked.ipsec.encryption, asked.ipsec.integrity, N.V1_ESP_ENC.__contains__,
+                                N.V1_ESP_HASH.__contains__)
+            if not combos:
+                cmds.note(f"tunnel {t.number}: AWS's ESP proposals are not available with IKEv1 on the ASA: "
+                          "change the tunnel to IKEv2 (or its IKEv1 options to AES-CBC/SHA-1)")
+            for k, (e, i) in enumerate(combos):
+                name = f"{prefix}-{t.number}-fix{k + 1}"
+                cmds.add([], f"crypto ipsec ikev1 transform-set {name} {N.V1_ESP_ENC[e]} {N.V1_ESP_HASH[i]}")
+                new.append(name)
+            ipsec("set ikev1 transform-set " + " ".join(existing + new))
+    elif rule == "VPN211":
+        ipsec(f"set pfs {N.pfs(t.ipsec.pfs_groups[0])}" if t.ipsec.pfs_groups else "no set pfs")
+    elif rule == "VPN212":
+        ipsec(f"set security-association lifetime seconds {t.ipsec.lifetime_s}")
+    elif rule == "VPN220" and not cmap:
+        cmds.add([f"interface {d.name}"], f"ip address {t.inside.customer.ip} {mask(t.inside.customer)}")
+    elif rule == "VPN221" and nameif:
+        cmds.add([], f"mtu {nameif} {t.mtu}")
+    elif rule == "VPN222":
+        cmds.add([], f"sysopt connection tcpmss {t.tcp_mss}")
+    elif rule in ("VPN301", "VPN302", "VPN303", "VPN304") and t.bgp is not None:
+        nb = str(t.bgp.neighbor)
+        af = [f"router bgp {bgp_asn or t.bgp.customer_asn}", "address-family ipv4 unicast"]
+        hold = t.bgp.hold_time_s
+        timers = f"neighbor {nb} timers {max(hold // 3, 1) if hold else 0} {hold}"
+        if rule == "VPN301":
+            cmds.add(af, f"neighbor {nb} remote-as {t.bgp.aws_asn}", timers, f"neighbor {nb} activate")
+            if bgp_asn and str(t.bgp.customer_asn) != bgp_asn:
+                cmds.add(af, f"neighbor {nb} local-as {t.bgp.customer_asn} no-prepend replace-as")
+        elif rule == "VPN302":
+            cmds.add(af, f"neighbor {nb} remote-as {t.bgp.aws_asn}")
+        elif rule == "VPN303":
+            cmds.add(af, f"neighbor {nb} local-as {t.bgp.customer_asn} no-prepend replace-as")
+        else:
+            cmds.add(af, timers)
+    elif rule == "VPN401" and conn.routing is Routing.STATIC:
+        if cmap and cmap[2]:
+            for net in prof.remote_networks:
+                cmds.add([], f"access-list {cmap[2]} extended permit ip any4 {net.network_address} {net.netmask}")
+        elif nameif:
+            metric = N.PRIMARY_METRIC if t.number == conn.tunnels[0].number else N.BACKUP_METRIC
+            for net in prof.remote_networks:
+                cmds.add([], f"route {nameif} {net.network_address} {net.netmask} {t.inside.aws.ip} {metric}")
+
+
+def _keys(t: Tunnel) -> list[str]:
+    if t.ike.version is IkeVersion.IKEV2:
+        return [f"ikev2 remote-authentication pre-shared-key {t.ike.psk}",
+                f"ikev2 local-authentication pre-shared-key {t.ike.psk}"]
+    return [f"ikev1 pre-shared-key {t.ike.psk}"]
