@@ -20,7 +20,11 @@ PSK_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._"
 
 
 def _psk() -> st.SearchStrategy[str]:
-    return st.text(PSK_CHARS, min_size=8, max_size=64).filter(lambda s: not s.startswith("0"))
+    from vpncc.readers.aws_generic_names import placeholder_kind
+
+    # keys that read as AWS placeholders/redactions (32 x "X", "...EXAMPLE") are not real keys
+    return st.text(PSK_CHARS, min_size=8, max_size=64).filter(
+        lambda s: not s.startswith("0") and placeholder_kind(s) is None)
 
 
 def _ordered_subset(values, min_size=1, max_size=None):

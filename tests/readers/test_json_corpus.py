@@ -77,7 +77,7 @@ def test_cloudwanderer_wrapper_and_escaped_xml(shared):
     conns, xconn = _pair(shared, "cloudwanderer-vpn_connection_single_resource")
     assert len(conns) == 1
     _same_but_source(conns[0], xconn)
-    assert [w.code for w in conns[0].warnings] == ["json-nested", "xml-escaped"]
+    assert [w.code for w in conns[0].warnings] == ["json-nested", "xml-escaped", "outside-same", "outside-same"]
     assert "mockData.describe_vpn_connections.return_value.VpnConnections" in conns[0].warnings[0].message
 
 

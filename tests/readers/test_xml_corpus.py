@@ -108,7 +108,8 @@ def test_hand_written_transit_gateway_id(shared):
     assert c.gateway == Gateway(GatewayKind.TGW, "tgw-dx01")
     # hand-written ids: dropped when not AWS-shaped, kept with a remark when merely unusual
     assert (c.vpn_connection_id, c.customer_gateway_id) == (None, None)
-    assert [(w.code, w.line) for w in c.warnings] == [("id-invalid", 2), ("id-invalid", 3), ("id-unusual", 4)]
+    assert [(w.code, w.line) for w in c.warnings] == [("id-invalid", 2), ("id-invalid", 3), ("id-unusual", 4),
+                                                      ("single-tunnel", 6)]
     assert c.tunnels == (_classic(1, "1.1.1.2", "3.3.3.3", "169.254.20.2/30", "169.254.20.1/30",
                                   "placeholder_psk_dx_test_tunnel", (65001, 64512)),)
 
@@ -126,7 +127,7 @@ def test_literal_backslash_n_cloudwanderer(shared):
         _classic(2, "1.1.1.1", "1.1.1.1", "169.254.172.86/30", "169.254.172.85/30", "11111111111111111",
                  (65000, 64512)),
     )
-    assert [w.code for w in c.warnings] == ["xml-escaped"]
+    assert [w.code for w in c.warnings] == ["xml-escaped", "outside-same", "outside-same"]  # anonymised to 1.1.1.1
     # positions point into the one physical line, at the element's "<"
     pos = c.position("tunnels[1].ike.psk")
     assert pos.line == 1
@@ -237,6 +238,6 @@ def test_ipv6_inside_addresses_completed_tf_excerpt(shared):
                                      aws=I6("fd00:2001:db8:2:2d1:81ff:fe41:d201/126"))
     assert t.inside == Inside(customer=I("169.254.45.98/30"), aws=I("169.254.45.97/30"))
     assert t.bgp == Bgp(customer_asn=65530, aws_asn=64512, neighbor=A("169.254.45.97"), hold_time_s=30)
-    assert [w.code for w in c.warnings] == ["ipv6-prefix-widened"]
+    assert [w.code for w in c.warnings] == ["ipv6-prefix-widened", "single-tunnel"]
     assert c.warnings[0].line == 16
     assert c.position("tunnels[0].inside_ipv6.customer") == Position(17, 13)

@@ -104,11 +104,11 @@ def _read(text: str, path: str | None) -> list[Connection]:
                      hint="give the AWS generic text, the XML (CustomerGatewayConfiguration) or the API JSON")
 
 
-def _checked(conns: list[Connection]) -> list[Connection]:
+def _checked(conns: list[Connection], text: str | None = None) -> list[Connection]:
     from ..checks import check
 
     for c in conns:
-        check(c)
+        check(c, text=text)
     return conns
 
 
@@ -124,7 +124,7 @@ def load_all(text_or_path: Any, *, path: str | None = None) -> list[Connection]:
                 out.extend(load_all(f))
             return out
     text, p = _source(text_or_path, path)
-    return _checked(_read(text, p))
+    return _checked(_read(text, p), text)
 
 
 def load_one(text_or_path: Any, *, path: str | None = None, connection: str | None = None) -> Connection:

@@ -2,8 +2,8 @@
 
 ``read(text, path)`` -> :class:`vpncc.ir.Connection`. Lark (grammars/aws_generic.lark, LALR,
 contextual lexer) cuts the text into headings and ``- Key : value`` items; an inline transformer
-turns the parse into plain tuples (no parse tree is built, which keeps a 230-line file well under
-a millisecond); this module then maps AWS keys and spellings onto the IR, records where every
+turns the parse into plain tuples (no parse tree is built: a 230-line file reads in ~0.8 ms,
+benchmarks/parse_bench.py); this module then maps AWS keys and spellings onto the IR, records where every
 value came from (``Connection.origin``) and turns redactions/placeholders into ``None`` plus a
 warning. Every problem is a :class:`vpncc.errors.InputError` with file, line, column, the offending
 line (secrets masked) and a hint. Semantic checks (ranges, address rules) are in vpncc.checks.
@@ -11,7 +11,6 @@ line (secrets masked) and a hint. Semantic checks (ranges, address rules) are in
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from functools import cached_property, lru_cache
@@ -24,7 +23,9 @@ from ..ir import (
     Routing, Source, Tunnel, Warning,
 )
 from . import aws_generic_names as names
-from .aws_generic_names import BadValue
+from .aws_generic_names import (
+    FIELD_NAME, ID_KEYS, ID_PREFIX, INSIDE_KEYS, OUTSIDE_KEYS, SECTION_KEYS, SECTION_TITLE, BadValue,
+)
 
 FORMAT = "aws-generic"
 DOWNLOAD_HINT = ("download the complete file again: AWS console > VPC > Site-to-Site VPN connections > "
@@ -243,72 +244,6 @@ def _foreign(text: str) -> tuple[str, str | None] | None:
     return None
 
 
-# -- key tables: normalised key -> field path (tunnel-relative) -------------------------------------
-
-_IKE_KEYS = {
-    "ike version": "ike.version", "authentication method": "ike.auth", "pre shared key": "ike.psk",
-    "psk": "ike.psk", "authentication algorithm": "ike.integrity", "integrity algorithm": "ike.integrity",
-    "encryption algorithm": "ike.encryption", "lifetime": "ike.lifetime_s", "phase 1 negotiation mode": "ike.mode",
-    "diffie hellman": "ike.dh_groups", "diffie hellman group": "ike.dh_groups", "dh group": "ike.dh_groups",
-    # 2009/2011 layouts give the phase-1 DH group as "Perfect Forward Secrecy" in the IKE block.
-    "perfect forward secrecy": "ike.pfs_as_dh",
-}
-_IPSEC_KEYS = {
-    "protocol": "ipsec.protocol", "authentication algorithm": "ipsec.integrity",
-    "integrity algorithm": "ipsec.integrity", "encryption algorithm": "ipsec.encryption",
-    "lifetime": "ipsec.lifetime_s", "mode": "ipsec.mode", "perfect forward secrecy": "ipsec.pfs_groups",
-    "dpd interval": "dpd.interval_s", "dpd retries": "dpd.retries", "tcp mss adjustment": "tcp_mss",
-    "clear don't fragment bit": "clear_df", "clear dont fragment bit": "clear_df",
-    "fragmentation": "fragment_before_encryption",
-}
-_AWS_SIDE = ("virtual private gateway", "vpn gateway", "transit gateway")
-_OUTSIDE_KEYS = {"customer gateway": "outside.customer", **{k: "outside.aws" for k in _AWS_SIDE}}
-_INSIDE_KEYS = {
-    "customer gateway": "inside.customer", **{k: "inside.aws" for k in _AWS_SIDE},
-    # IPv6 inside addresses: no real text file shows them; this is the spelling vpncc's writer uses.
-    "customer gateway ipv6": "inside_ipv6.customer", **{k + " ipv6": "inside_ipv6.aws" for k in _AWS_SIDE},
-}
-_IFACE_KEYS = {"tunnel interface mtu": "mtu"}
-_BGP_KEYS = {
-    "customer gateway asn": "bgp.customer_asn", **{k + " asn": "bgp.aws_asn" for k in _AWS_SIDE},
-    "neighbor ip address": "bgp.neighbor", "neighbour ip address": "bgp.neighbor",
-    "neighbor hold time": "bgp.hold_time_s", "neighbour hold time": "bgp.hold_time_s",
-}
-_STATIC_KEYS = {"next hop": "static_next_hop"}
-_SECTION_KEYS = {"ike": _IKE_KEYS, "ipsec": _IPSEC_KEYS, "iface": _IFACE_KEYS, "bgp": _BGP_KEYS,
-                 "static": _STATIC_KEYS}
-_SECTION_TITLE = {
-    "ike": "section #1 (Internet Key Exchange Configuration)",
-    "ipsec": "section #2 (IPSec Configuration)",
-    "iface": "section #3 (Tunnel Interface Configuration)",
-    "bgp": "section #4 (Border Gateway Protocol (BGP) Configuration)",
-    "static": "section #4 (Static Routing Configuration)",
-}
-_FIELD_NAME = {
-    "ike.version": "IKE version", "ike.auth": "IKE authentication method", "ike.psk": "IKE pre-shared key",
-    "ike.integrity": "IKE authentication algorithm", "ike.encryption": "IKE encryption algorithm",
-    "ike.lifetime_s": "IKE lifetime", "ike.mode": "phase 1 negotiation mode",
-    "ike.dh_groups": "IKE Diffie-Hellman group",
-    "ipsec.protocol": "IPSec protocol", "ipsec.integrity": "IPSec authentication algorithm",
-    "ipsec.encryption": "IPSec encryption algorithm", "ipsec.lifetime_s": "IPSec lifetime", "ipsec.mode": "IPSec mode",
-    "ipsec.pfs_groups": "IPSec perfect forward secrecy group", "dpd.interval_s": "DPD interval",
-    "dpd.retries": "DPD retries", "tcp_mss": "TCP MSS adjustment", "clear_df": "clear don't-fragment bit",
-    "fragment_before_encryption": "fragmentation", "outside.customer": "customer gateway outside IP address",
-    "outside.aws": "AWS outside IP address", "inside.customer": "customer gateway inside IP address",
-    "inside.aws": "AWS inside IP address", "inside_ipv6.customer": "customer gateway inside IPv6 address",
-    "inside_ipv6.aws": "AWS inside IPv6 address", "mtu": "tunnel interface MTU",
-    "bgp.customer_asn": "customer gateway ASN", "bgp.aws_asn": "AWS-side ASN",
-    "bgp.neighbor": "BGP neighbor IP address",
-    "bgp.hold_time_s": "BGP neighbor hold time", "static_next_hop": "static route next hop",
-}
-_ID_KEYS = {
-    "your vpn connection id": "vpn_connection_id", "your customer gateway id": "customer_gateway_id",
-    "your virtual private gateway id": "gateway.vgw", "your vpn gateway id": "gateway.vgw",
-    "your transit gateway id": "gateway.tgw",
-}
-_ID_PREFIX = {"vpn_connection_id": "vpn", "customer_gateway_id": "cgw", "gateway.vgw": "vgw", "gateway.tgw": "tgw"}
-
-
 class _Field(NamedTuple):
     raw: str
     item: Item
@@ -406,7 +341,7 @@ class _Reader:
             self._id_line(it, ids, after_tunnel)
 
     def _id_line(self, it: Item, ids: dict[str, Item], after_tunnel: bool) -> None:
-        field = _ID_KEYS.get(it.key)
+        field = ID_KEYS.get(it.key)
         if field is None:
             if it.key.startswith("your ") and it.key.endswith(" id"):
                 self.warn("unknown-key", f"unknown identifier line '{it.label}' ignored", it.line)
@@ -449,18 +384,18 @@ class _Reader:
                                  f"'{first.value.strip()}', is at line {first.line})", sec.head.line,
                                  hint="each tunnel has sections #1 to #4 once")
             t.sections[kind] = sec.head
-            keys = _SECTION_KEYS[kind]
+            keys = SECTION_KEYS[kind]
             for it in sec.items:
-                if kind == "iface" and it.key in _INSIDE_KEYS:
+                if kind == "iface" and it.key in INSIDE_KEYS:
                     # address lines without an "Outside/Inside IP Addresses" heading (edited copies):
                     # inside addresses carry a prefix length, outside ones do not
-                    self._store(t, _INSIDE_KEYS if "/" in it.value else _OUTSIDE_KEYS, it, kind, ids)
+                    self._store(t, INSIDE_KEYS if "/" in it.value else OUTSIDE_KEYS, it, kind, ids)
                 else:
                     self._store(t, keys, it, kind, ids)
             for g in sec.groups:
                 if kind == "iface":
                     is_v6 = "v6" in g.head.value.lower()
-                    gkeys = _OUTSIDE_KEYS if "outside" in g.head.value.lower() else _INSIDE_KEYS
+                    gkeys = OUTSIDE_KEYS if "outside" in g.head.value.lower() else INSIDE_KEYS
                     for it in g.items:
                         if is_v6 and it.key in gkeys and not it.key.endswith("ipv6"):
                             it = it._replace(key=it.key + " ipv6")
@@ -487,7 +422,7 @@ class _Reader:
                 self._id_line(it, ids, True)
                 return
             self.warn("unknown-key", f"tunnel {t.number}: unknown line '{it.label}' in "
-                      f"{_SECTION_TITLE[kind]} ignored", it.line)
+                      f"{SECTION_TITLE[kind]} ignored", it.line)
             return
         if field == "ike.pfs_as_dh":
             field = "ike.dh_groups"
@@ -497,7 +432,7 @@ class _Reader:
             del t.fields[field]
         if field in t.fields:
             first = t.fields[field].item
-            raise self.error(f"tunnel {t.number}: '{it.label}' appears twice in {_SECTION_TITLE[kind]} "
+            raise self.error(f"tunnel {t.number}: '{it.label}' appears twice in {SECTION_TITLE[kind]} "
                              f"(first at line {first.line})", it.line, it.indent,
                              hint="keep one line per setting; list several values comma-separated")
         t.fields[field] = _Field(it.value, it)
@@ -534,8 +469,8 @@ class _Reader:
             if not missing and routing_kind:
                 continue
             absent = [k for k in ("ike", "ipsec", "iface") if k not in t.sections]
-            parts = [_SECTION_TITLE[k] for k in absent]
-            parts += [_FIELD_NAME[m] for m in missing if owner.get(m.split(".")[0]) not in absent]
+            parts = [SECTION_TITLE[k] for k in absent]
+            parts += [FIELD_NAME[m] for m in missing if owner.get(m.split(".")[0]) not in absent]
             only_routing = only_routing and not parts
             if routing_kind is None:
                 parts.append("section #4 (BGP or static routing)")
@@ -628,7 +563,7 @@ class _Reader:
         return out
 
     def _id_value(self, field: str, it: Item) -> str | None:
-        prefix = _ID_PREFIX[field]
+        prefix = ID_PREFIX[field]
         path = "gateway.id" if field.startswith("gateway.") else field
         value = it.value.strip()
         self.origin[path] = Position(it.line, it.column)
@@ -665,11 +600,11 @@ class _Reader:
         try:
             return conv(f.raw)
         except BadValue as exc:
-            raise self.error(f"tunnel {t.number}: {_FIELD_NAME[field]}: {exc.message}", f.item.line,
+            raise self.error(f"tunnel {t.number}: {FIELD_NAME[field]}: {exc.message}", f.item.line,
                              f.item.column, hint=exc.hint) from None
 
     def _placeholder_warning(self, t: _TunnelData, field: str, it: Item, kind: str) -> None:
-        name = _FIELD_NAME[field]
+        name = FIELD_NAME[field]
         state = {"empty": "is empty", "redacted": "is redacted",
                  "placeholder": "is a placeholder, not a real value"}[kind]
         if field == "ike.psk":
@@ -708,10 +643,10 @@ class _Reader:
             lifetime_s=conv(t, index, "ike.lifetime_s", lambda v: names.parse_int(v, names.SECONDS)),
         )
         ipsec = Ipsec(
-            protocol=conv(t, index, "ipsec.protocol", _lower_word, default="esp"),
-            mode=conv(t, index, "ipsec.mode", _lower_word, default="tunnel"),
+            protocol=conv(t, index, "ipsec.protocol", names.lower_word, default="esp"),
+            mode=conv(t, index, "ipsec.mode", names.lower_word, default="tunnel"),
             encryption=conv(t, index, "ipsec.encryption", names.parse_encryption),
-            integrity=conv(t, index, "ipsec.integrity", _ipsec_integrity, default=()),
+            integrity=conv(t, index, "ipsec.integrity", names.ipsec_integrity, default=()),
             pfs_groups=conv(t, index, "ipsec.pfs_groups", names.parse_dh_groups),
             lifetime_s=conv(t, index, "ipsec.lifetime_s", lambda v: names.parse_int(v, names.SECONDS)),
         )
@@ -722,22 +657,22 @@ class _Reader:
             mtu = 1436
             self.warn("mtu-assumed", f"tunnel {t.number}: no 'Tunnel interface MTU' line (2009 layout); "
                       "using AWS's tunnel MTU of 1436", t.head.line)
-        outside = Outside(customer=conv(t, index, "outside.customer", _ipv4, placeholder_ok=True),
-                          aws=conv(t, index, "outside.aws", _ipv4, placeholder_ok=True))
-        inside = Inside(customer=conv(t, index, "inside.customer", _ipv4_if),
-                        aws=conv(t, index, "inside.aws", _ipv4_if))
+        outside = Outside(customer=conv(t, index, "outside.customer", names.ipv4, placeholder_ok=True),
+                          aws=conv(t, index, "outside.aws", names.ipv4, placeholder_ok=True))
+        inside = Inside(customer=conv(t, index, "inside.customer", names.ipv4_if),
+                        aws=conv(t, index, "inside.aws", names.ipv4_if))
         v6 = None
         if "inside_ipv6.customer" in t.fields:
-            v6 = InsideV6(customer=conv(t, index, "inside_ipv6.customer", _ipv6_if),
-                          aws=conv(t, index, "inside_ipv6.aws", _ipv6_if))
+            v6 = InsideV6(customer=conv(t, index, "inside_ipv6.customer", names.ipv6_if),
+                          aws=conv(t, index, "inside_ipv6.aws", names.ipv6_if))
         bgp = next_hop = None
         if routing is Routing.BGP:
             bgp = Bgp(customer_asn=conv(t, index, "bgp.customer_asn", names.parse_asn, placeholder_ok=True),
                       aws_asn=conv(t, index, "bgp.aws_asn", names.parse_asn),
-                      neighbor=conv(t, index, "bgp.neighbor", _ipv4),
+                      neighbor=conv(t, index, "bgp.neighbor", names.ipv4),
                       hold_time_s=conv(t, index, "bgp.hold_time_s", lambda v: names.parse_int(v, names.SECONDS)))
         else:
-            next_hop = conv(t, index, "static_next_hop", _ipv4)
+            next_hop = conv(t, index, "static_next_hop", names.ipv4)
         return Tunnel(
             number=t.number, outside=outside, inside=inside, inside_ipv6=v6, ike=ike, ipsec=ipsec, dpd=dpd,
             mtu=mtu, tcp_mss=conv(t, index, "tcp_mss", lambda v: names.parse_int(v, names.BYTES)),
@@ -747,50 +682,3 @@ class _Reader:
                                             default=False),
             bgp=bgp, static_next_hop=next_hop,
         )
-
-
-# -- small converters -----------------------------------------------------------------------------
-
-def _lower_word(value: str) -> str:
-    v = value.strip().lower()
-    if not re.fullmatch(r"[a-z][a-z0-9-]*", v):
-        raise BadValue(f"{value.strip()!r} is not a single word")
-    return v
-
-
-def _ipsec_integrity(value: str):
-    if value.strip().lower() in ("", "none", "n/a"):
-        return ()     # AES-GCM carries its own integrity
-    return names.parse_integrity(value)
-
-
-def _ipv4(value: str):
-    v = value.strip()
-    try:
-        return ipaddress.IPv4Address(v)
-    except ValueError:
-        pass
-    if "/" in v:
-        raise BadValue(f"{v!r} has a prefix length; a bare IPv4 address is expected here")
-    raise BadValue(f"{v!r} is not a valid IPv4 address")
-
-
-def _ipv4_if(value: str):
-    v = value.strip()
-    if "/" not in v:
-        raise BadValue(f"{v!r} has no prefix length", "AWS writes inside addresses as 169.254.x.y/30")
-    try:
-        return ipaddress.IPv4Interface(v)
-    except ValueError:
-        raise BadValue(f"{v!r} is not a valid IPv4 address with prefix length (CIDR)",
-                       "AWS writes inside addresses as 169.254.x.y/30") from None
-
-
-def _ipv6_if(value: str):
-    v = value.strip()
-    if "/" not in v:
-        raise BadValue(f"{v!r} has no prefix length", "inside IPv6 addresses are written as fd00::.../126")
-    try:
-        return ipaddress.IPv6Interface(v)
-    except ValueError:
-        raise BadValue(f"{v!r} is not a valid IPv6 address with prefix length", None) from None

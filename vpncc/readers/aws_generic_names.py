@@ -1,4 +1,5 @@
-"""AWS generic-text spellings <-> IR vocabulary: the one table used by the reader and the writer.
+"""AWS generic-text spellings <-> IR vocabulary: the one table used by the reader and the writer
+(key lines -> IR fields, algorithm/group spellings, placeholders, value converters).
 
 The generic text writes algorithms the way the XML does (``aes-128-cbc``, ``hmac-sha1-96``,
 ``Group 2`` / ``Diffie-Hellman Group 2``); the IR uses the EC2 API's TunnelOptions names
@@ -8,6 +9,7 @@ variants seen in hand-edited copies (``aes256``, ``sha256``, ``modp2048``).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ..ir import Encryption, IkeVersion, Integrity, NegotiationMode
@@ -228,3 +230,117 @@ def placeholder_kind(value: str) -> str | None:
     if _PLACEHOLDER.fullmatch(v):
         return "placeholder"
     return None
+
+
+# -- address and word converters ------------------------------------------------------------
+
+def lower_word(value: str) -> str:
+    v = value.strip().lower()
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", v):
+        raise BadValue(f"{value.strip()!r} is not a single word")
+    return v
+
+
+def ipsec_integrity(value: str):
+    if value.strip().lower() in ("", "none", "n/a"):
+        return ()     # AES-GCM carries its own integrity
+    return parse_integrity(value)
+
+
+def ipv4(value: str):
+    v = value.strip()
+    try:
+        return ipaddress.IPv4Address(v)
+    except ValueError:
+        pass
+    if "/" in v:
+        raise BadValue(f"{v!r} has a prefix length; a bare IPv4 address is expected here")
+    raise BadValue(f"{v!r} is not a valid IPv4 address")
+
+
+def ipv4_if(value: str):
+    v = value.strip()
+    if "/" not in v:
+        raise BadValue(f"{v!r} has no prefix length", "AWS writes inside addresses as 169.254.x.y/30")
+    try:
+        return ipaddress.IPv4Interface(v)
+    except ValueError:
+        raise BadValue(f"{v!r} is not a valid IPv4 address with prefix length (CIDR)",
+                       "AWS writes inside addresses as 169.254.x.y/30") from None
+
+
+def ipv6_if(value: str):
+    v = value.strip()
+    if "/" not in v:
+        raise BadValue(f"{v!r} has no prefix length", "inside IPv6 addresses are written as fd00::.../126")
+    try:
+        return ipaddress.IPv6Interface(v)
+    except ValueError:
+        raise BadValue(f"{v!r} is not a valid IPv6 address with prefix length", None) from None
+
+
+# -- key tables: normalised key -> IR field path (tunnel-relative) ------------------------------
+# Keys are looked up lower-cased, '-' read as a blank and runs of blanks collapsed (see the
+# reader's _items), so "Virtual Private  Gateway ASN" and "Pre-Shared Key" match as written.
+
+IKE_KEYS = {
+    "ike version": "ike.version", "authentication method": "ike.auth", "pre shared key": "ike.psk",
+    "psk": "ike.psk", "authentication algorithm": "ike.integrity", "integrity algorithm": "ike.integrity",
+    "encryption algorithm": "ike.encryption", "lifetime": "ike.lifetime_s", "phase 1 negotiation mode": "ike.mode",
+    "diffie hellman": "ike.dh_groups", "diffie hellman group": "ike.dh_groups", "dh group": "ike.dh_groups",
+    # 2009/2011 layouts give the phase-1 DH group as "Perfect Forward Secrecy" in the IKE block.
+    "perfect forward secrecy": "ike.pfs_as_dh",
+}
+IPSEC_KEYS = {
+    "protocol": "ipsec.protocol", "authentication algorithm": "ipsec.integrity",
+    "integrity algorithm": "ipsec.integrity", "encryption algorithm": "ipsec.encryption",
+    "lifetime": "ipsec.lifetime_s", "mode": "ipsec.mode", "perfect forward secrecy": "ipsec.pfs_groups",
+    "dpd interval": "dpd.interval_s", "dpd retries": "dpd.retries", "tcp mss adjustment": "tcp_mss",
+    "clear don't fragment bit": "clear_df", "clear dont fragment bit": "clear_df",
+    "fragmentation": "fragment_before_encryption",
+}
+_AWS_SIDE = ("virtual private gateway", "vpn gateway", "transit gateway")
+OUTSIDE_KEYS = {"customer gateway": "outside.customer", **{k: "outside.aws" for k in _AWS_SIDE}}
+INSIDE_KEYS = {
+    "customer gateway": "inside.customer", **{k: "inside.aws" for k in _AWS_SIDE},
+    # IPv6 inside addresses: no real text file shows them; this is the spelling vpncc's writer uses.
+    "customer gateway ipv6": "inside_ipv6.customer", **{k + " ipv6": "inside_ipv6.aws" for k in _AWS_SIDE},
+}
+IFACE_KEYS = {"tunnel interface mtu": "mtu"}
+BGP_KEYS = {
+    "customer gateway asn": "bgp.customer_asn", **{k + " asn": "bgp.aws_asn" for k in _AWS_SIDE},
+    "neighbor ip address": "bgp.neighbor", "neighbour ip address": "bgp.neighbor",
+    "neighbor hold time": "bgp.hold_time_s", "neighbour hold time": "bgp.hold_time_s",
+}
+STATIC_KEYS = {"next hop": "static_next_hop"}
+SECTION_KEYS = {"ike": IKE_KEYS, "ipsec": IPSEC_KEYS, "iface": IFACE_KEYS, "bgp": BGP_KEYS, "static": STATIC_KEYS}
+SECTION_TITLE = {
+    "ike": "section #1 (Internet Key Exchange Configuration)",
+    "ipsec": "section #2 (IPSec Configuration)",
+    "iface": "section #3 (Tunnel Interface Configuration)",
+    "bgp": "section #4 (Border Gateway Protocol (BGP) Configuration)",
+    "static": "section #4 (Static Routing Configuration)",
+}
+FIELD_NAME = {
+    "ike.version": "IKE version", "ike.auth": "IKE authentication method", "ike.psk": "IKE pre-shared key",
+    "ike.integrity": "IKE authentication algorithm", "ike.encryption": "IKE encryption algorithm",
+    "ike.lifetime_s": "IKE lifetime", "ike.mode": "phase 1 negotiation mode",
+    "ike.dh_groups": "IKE Diffie-Hellman group",
+    "ipsec.protocol": "IPSec protocol", "ipsec.integrity": "IPSec authentication algorithm",
+    "ipsec.encryption": "IPSec encryption algorithm", "ipsec.lifetime_s": "IPSec lifetime", "ipsec.mode": "IPSec mode",
+    "ipsec.pfs_groups": "IPSec perfect forward secrecy group", "dpd.interval_s": "DPD interval",
+    "dpd.retries": "DPD retries", "tcp_mss": "TCP MSS adjustment", "clear_df": "clear don't-fragment bit",
+    "fragment_before_encryption": "fragmentation", "outside.customer": "customer gateway outside IP address",
+    "outside.aws": "AWS outside IP address", "inside.customer": "customer gateway inside IP address",
+    "inside.aws": "AWS inside IP address", "inside_ipv6.customer": "customer gateway inside IPv6 address",
+    "inside_ipv6.aws": "AWS inside IPv6 address", "mtu": "tunnel interface MTU",
+    "bgp.customer_asn": "customer gateway ASN", "bgp.aws_asn": "AWS-side ASN",
+    "bgp.neighbor": "BGP neighbor IP address",
+    "bgp.hold_time_s": "BGP neighbor hold time", "static_next_hop": "static route next hop",
+}
+ID_KEYS = {
+    "your vpn connection id": "vpn_connection_id", "your customer gateway id": "customer_gateway_id",
+    "your virtual private gateway id": "gateway.vgw", "your vpn gateway id": "gateway.vgw",
+    "your transit gateway id": "gateway.tgw",
+}
+ID_PREFIX = {"vpn_connection_id": "vpn", "customer_gateway_id": "cgw", "gateway.vgw": "vgw", "gateway.tgw": "tgw"}

@@ -542,6 +542,14 @@ class _Reader:
             routing = Routing.BGP if has_bgp else Routing.STATIC
         self.mark("routing", attrs if attrs is not None else root)
         tunnels = tuple(self.tunnel(t, i, routing) for i, t in enumerate(tunnels_xml))
+        if len(tunnels) == 1:
+            self.warn("single-tunnel", "the document declares one tunnel; AWS connections have two "
+                      "(hand-written or edited input?)", tunnels_xml[0])
+        for t, tx in zip(tunnels, tunnels_xml):
+            if t.outside.customer is not None and t.outside.customer == t.outside.aws:
+                self.warn("outside-same", f"tunnel {t.number}: the customer and AWS outside addresses are both "
+                          f"{t.outside.aws} (anonymised?); a device config built from this would peer with itself",
+                          tx)
         return Connection(
             vpn_connection_id=vpn_id, customer_gateway_id=cgw_id, gateway=gateway, routing=routing,
             tunnels=tunnels, source=Source(format=self.fmt, path=self.path, layout=None),

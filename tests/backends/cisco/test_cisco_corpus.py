@@ -146,7 +146,7 @@ def test_aws_asa_vti_static_example(shared):
 def test_aws_asa_policy_based_example(shared):
     """The file asks the user to fill in its placeholders; the test does so (as the file says), then
     validates. Tunnels are crypto-map peers: they have no tunnel interface, hence no inside address and
-    no MTU (VPN220/VPN221 until compare learns `policy_based`, see the report)."""
+    no MTU, and compare does not ask for them (`policy_based`)."""
     fills = {"AWS_ENDPOINT_1": "198.51.100.7", "AWS_ENDPOINT_2": "203.0.113.129", "password_here": "Key.For_Test1",
              "vpc_subnet_mask": "255.255.0.0", "vpc_subnet": "10.0.0.0", "YOUR_UPLINK_ADDRESS": "192.0.2.10",
              "outside_interface": "outside", "sla_monitor_address": "10.0.0.10"}
@@ -160,8 +160,7 @@ def test_aws_asa_policy_based_example(shared):
                                                   ("203.0.113.129", "169.254.33.194/30", "Key.For_Test1")],
                  customer=None, mss=1379)
     dev, _ = _check(shared, "vendor/cisco-asa/awsdocs-nag-Cisco-ASA-policy-static.extracted.txt", "cisco-asa", conn,
-                    Counter({("VPN205", 1): 1, ("VPN205", 2): 1, ("VPN220", 1): 1, ("VPN220", 2): 1,
-                             ("VPN221", 1): 1, ("VPN221", 2): 1}), edit=edit)
+                    Counter({("VPN205", 1): 1, ("VPN205", 2): 1}), edit=edit)
     assert all(t.get("policy_based").value for t in dev.tunnels)
     assert dev.tunnels[0].get("static_routes").value == (ipaddress.IPv4Network("10.0.0.0/16"),)
     # the pre-8.4 `pre-shared-key` form was read
