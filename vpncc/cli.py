@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from ._version import __version__
 from .errors import UsageError, VpnccError

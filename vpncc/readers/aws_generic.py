@@ -11,7 +11,6 @@ line (secrets masked) and a hint. Semantic checks (ranges, address rules) are in
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cached_property, lru_cache
 from typing import Any, Callable, NamedTuple
@@ -146,22 +145,10 @@ def parser():
 
 
 def _cache_file() -> str | bool:
-    """Where Lark may keep its analysed grammar (~15 ms less start-up): a private per-user
-    directory, never the shared temp dir (the cache is a pickle). Lark checks a hash of the grammar,
-    options and versions, and silently rebuilds on any mismatch or I/O error.
-    VPNCC_NO_CACHE=1 turns it off."""
-    if os.environ.get("VPNCC_NO_CACHE"):
-        return False
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "vpncc")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        st = os.stat(folder)
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-            return False
-    except OSError:
-        return False
-    return os.path.join(folder, "aws_generic.lark.cache")
+    """Lark's analysed grammar in the per-user cache (~15 ms less start-up); VPNCC_NO_CACHE=1 turns it off."""
+    from .._resources import lark_cache
+
+    return lark_cache("aws_generic.lark")
 
 
 # -- entry point ----------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from ...errors import MissingValue
@@ -86,16 +85,10 @@ def _mask(net) -> str:
     return f"{net.network_address} {net.netmask}"
 
 
-@lru_cache(maxsize=1)
 def _template():
-    import jinja2
+    from ...templating import environment
 
-    from ..._resources import resource_dir
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(resource_dir("templates") / "fortinet")),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, autoescape=False)
-    return env.get_template("main.j2")
+    return environment("fortinet").get_template("main.j2")
 
 
 def context(conn: Connection, profile: Profile, version: str, header: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ...errors import MissingValue
@@ -199,18 +198,8 @@ def build(conn: Connection, profile: Profile, extra: dict[str, Any]) -> dict[str
     }
 
 
-@lru_cache(maxsize=1)
-def environment():
-    import jinja2
-
-    from ..._resources import resource_dir
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resource_dir("templates") / "juniper")),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        autoescape=False)
-
-
 def render_text(context: dict[str, Any], form: str) -> str:
-    return environment().get_template(f"{form}.j2").render(**context)
+    from ...templating import render
+
+    return render("juniper", f"{form}.j2", context)
 
