@@ -18,7 +18,6 @@ def resource_dir(name: str) -> Path:
     raise FileNotFoundError(f"vpncc resource folder {name!r} is missing from the installation")
 
 
-@lru_cache(maxsize=None)
 def cache_dir() -> str | None:
     """``$XDG_CACHE_HOME/vpncc`` (``~/.cache/vpncc``), created 0700; None when disabled
     (``VPNCC_NO_CACHE=1``) or unsafe (not ours, or writable by others). Never the shared temp dir:
