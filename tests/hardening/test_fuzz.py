@@ -123,11 +123,18 @@ def _mutate(draw, data: bytes) -> bytes:
     return b"\n".join(lines)
 
 
-def _check(reader: Callable[[bytes], None], data: bytes) -> None:
+def _check(reader: Callable[[bytes], None], data: bytes, kind: str | None = None) -> None:
     try:
         reader(data)
     except VpnccError:
         pass  # the only errors allowed out of the library
+    except Exception:
+        if kind is not None:  # keep the crasher so it is replayed forever (review and commit it)
+            import hashlib
+
+            CRASHERS.mkdir(exist_ok=True)
+            (CRASHERS / f"{kind}--{hashlib.sha256(data).hexdigest()[:16]}").write_bytes(data)
+        raise
 
 
 @pytest.mark.parametrize("kind", sorted(READERS))
@@ -144,7 +151,7 @@ def test_structured_mutations(kind: str, request) -> None:
         mutated = seed
         for _ in range(data.draw(st.integers(1, 3))):
             mutated = _mutate(data.draw, mutated)
-        _check(READERS[kind], mutated)
+        _check(READERS[kind], mutated, kind)
 
     run()
 
@@ -156,7 +163,7 @@ def test_random_bytes(kind: str, request) -> None:
     @settings(max_examples=n, deadline=5000, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.binary(max_size=4096) | st.text(max_size=2048).map(str.encode))
     def run(blob):
-        _check(READERS[kind], blob)
+        _check(READERS[kind], blob, kind)
 
     run()
 

@@ -160,7 +160,7 @@ def _mask(tokens: tuple[str, ...]) -> str:
 
 
 def _int(word: str) -> int:
-    if not word.isdigit():
+    if not (word.isascii() and word.isdigit()):  # "²".isdigit() is True but int("²") fails
         raise ValueError(word)
     return int(word)
 
@@ -365,6 +365,9 @@ def _algos(st: _State, table: dict[str, Obj], names: list[V], ike: bool) -> dict
                 else:
                     dh.append((grp, g[1]))
         lt = p.get("lifetime-seconds")
+        if lt is not None and not (lt[0].isascii() and lt[0].isdigit()):
+            st.notes.append((lt[1], f"proposal {name}: lifetime-seconds {lt[0][:20]!r} is not a number"))
+            lt = None
         if life is None:
             life = (_int(lt[0]), lt[1]) if lt is not None else (
                 N.DEFAULT_IKE_LIFETIME if ike else N.DEFAULT_IPSEC_LIFETIME, p.line)
@@ -618,6 +621,9 @@ def _neighbors(st: _State, dev: JunosDevice) -> None:
             if asn is not None:
                 entry["customer_asn"] = Obs(asn[0], asn[1])
         hold = pick("hold-time")
+        if hold is not None and not (hold[0].isascii() and hold[0].isdigit()):
+            st.notes.append((hold[1], f"hold-time {hold[0][:20]!r} is not a number"))
+            hold = None
         if hold is not None:
             entry["hold_time_s"] = Obs(_int(hold[0]), hold[1])
         else:
