@@ -1,0 +1,131 @@
+"""Remediation: running config + remediation == intended (hier_config's circular check). The PHP
+block is applied by a small interpreter of the exact statement forms vpncc emits
+(``$config[...] = ...``, ``unset($config[...])``, ``array_splice(...)``), then validated again."""
+
+from __future__ import annotations
+
+import pytest
+
+import vpncc
+from vpncc.backends import base
+from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
+
+from ...properties.test_backend_properties import MUTATIONS
+from ...strategies import sample_connection
+from .pfsense_helpers import BASE, PROFILE, apply_php, from_php, to_php
+
+B = base.get("pfsense")
+
+
+def validate(conn, text: str):
+    res = vpncc.validate(conn, "pfsense", text, profile=PROFILE, path="config.xml").results[0]
+    return [f for f in res.findings if f.rule != "VPN901"], res.device
+
+
+def fix(conn, text: str) -> tuple[str, str]:
+    findings, device = validate(conn, text)
+    assert findings, "nothing to remediate"
+    php = B.remediation(findings, conn, PROFILE, device)
+    return php, apply_php(text, php)
+
+
+BASES = {
+    "bgp-v1": sample_connection(),
+    "static-v2": sample_connection(routing=Routing.STATIC, ike_version=IkeVersion.IKEV2,
+                                   encryption=(Encryption.AES256,), integrity=(Integrity.SHA2_256,), dh_groups=(14,)),
+}
+
+
+@pytest.mark.parametrize("base_name", sorted(BASES))
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+@pytest.mark.parametrize("tunnel", [1, 2])
+def test_remediation_fixes_each_single_mutation(base_name: str, mutation: str, tunnel: int) -> None:
+    old = BASES[base_name]
+    res = MUTATIONS[mutation](old, old.tunnel(tunnel))
+    if res is None:
+        return
+    new, _ = res
+    text = vpncc.compile(old, "pfsense", PROFILE)
+    php, fixed = fix(new, text)
+    assert validate(new, fixed)[0] == [], php
+
+
+def _device_mutation(conn, edit) -> str:
+    php = to_php(vpncc.compile(conn, "pfsense", PROFILE))
+    edit(php["pfsense"])
+    return from_php(php)
+
+
+def _drop_tunnel2(cfg) -> None:
+    cfg["ipsec"]["phase1"].pop(1)
+    cfg["ipsec"]["phase2"].pop(1)
+    del cfg["interfaces"]["opt2"]
+    if "installedpackages" in cfg:
+        cfg["installedpackages"]["frrbgpneighbors"]["config"].pop(1)
+
+
+DEVICE_MUTATIONS = {
+    "phase1-disabled": lambda c: c["ipsec"]["phase1"][0].update(disabled=""),
+    "phase2-disabled": lambda c: c["ipsec"]["phase2"][1].update(disabled=""),
+    "interface-disabled": lambda c: c["interfaces"]["opt1"].pop("enable"),
+    "interface-unassigned": lambda c: c["interfaces"].pop("opt2"),
+    "tunnel-2-missing": _drop_tunnel2,
+    "no-dpd": lambda c: [c["ipsec"]["phase1"][0].pop(k) for k in ("dpd_delay", "dpd_maxfail")],
+    "aggressive": lambda c: c["ipsec"]["phase1"][0].update(mode="aggressive"),
+    "cert-auth": lambda c: c["ipsec"]["phase1"][1].update(authentication_method="cert", **{"pre-shared-key": ""}),
+}
+BGP_MUTATIONS = {
+    "neighbor-missing": lambda c: c["installedpackages"]["frrbgpneighbors"]["config"].pop(0),
+    "neighbor-shutdown": lambda c: c["installedpackages"]["frrbgpneighbors"]["config"][1].update(shutdown="on"),
+    "frr-absent": lambda c: c.pop("installedpackages"),
+    "neighbor-default-timers": lambda c: [c["installedpackages"]["frrbgpneighbors"]["config"][0].pop(k)
+                                          for k in ("timers_keepalive", "timers_holdtime")],
+}
+STATIC_MUTATIONS = {
+    "no-routes-no-rules": lambda c: [c.pop("staticroutes"), c.pop("filter")],
+    "no-rule": lambda c: c.pop("filter"),
+    "no-gateways": lambda c: [c.pop("gateways"), c.pop("staticroutes"), c.pop("filter")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEVICE_MUTATIONS) + sorted(BGP_MUTATIONS))
+def test_remediation_fixes_device_side_damage_bgp(name: str) -> None:
+    conn = sample_connection()
+    edit = DEVICE_MUTATIONS.get(name) or BGP_MUTATIONS[name]
+    text = _device_mutation(conn, edit)
+    php, fixed = fix(conn, text)
+    assert validate(conn, fixed)[0] == [], php
+
+
+@pytest.mark.parametrize("name", sorted(DEVICE_MUTATIONS) + sorted(STATIC_MUTATIONS))
+def test_remediation_fixes_device_side_damage_static(name: str) -> None:
+    conn = sample_connection(routing=Routing.STATIC)
+    edit = DEVICE_MUTATIONS.get(name) or STATIC_MUTATIONS[name]
+    text = _device_mutation(conn, edit)
+    php, fixed = fix(conn, text)
+    assert validate(conn, fixed)[0] == [], php
+
+
+def test_remediation_on_a_merged_backup_touches_only_our_tunnel() -> None:
+    conn = sample_connection()
+    merged = vpncc.compile(conn, "pfsense", PROFILE, format="merge", extra={"base": str(BASE)})
+    php = to_php(merged)
+    p1 = next(p for p in php["pfsense"]["ipsec"]["phase1"] if p["remote-gateway"] == "203.0.113.129")
+    p1["lifetime"] = "3600"
+    text = from_php(php)
+    block, fixed = fix(conn, text)
+    assert "$config['ipsec']['phase1'][3]['lifetime'] = '28800';" in block
+    assert validate(conn, fixed)[0] == []
+    before, after = to_php(text)["pfsense"], to_php(fixed)["pfsense"]
+    assert before["ipsec"]["phase1"][:2] == after["ipsec"]["phase1"][:2]
+
+
+def test_remediation_block_shape() -> None:
+    conn = sample_connection()
+    text = _device_mutation(conn, DEVICE_MUTATIONS["phase1-disabled"])
+    block, _ = fix(conn, text)
+    lines = block.splitlines()
+    assert lines[0].startswith("/* vpncc remediation for pfSense")
+    assert "unset($config['ipsec']['phase1'][0]['disabled']);  // enable tunnel 1 phase 1" in lines
+    assert lines[-2:] == ["ipsec_configure();", "filter_configure();"]
+    assert B.remediation([], conn, PROFILE, B.read(text, "x")).startswith("/* vpncc: nothing to change")

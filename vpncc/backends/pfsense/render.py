@@ -1,0 +1,300 @@
+"""IR + profile -> the pfSense config.xml sections of one connection, as xmlwrite nodes.
+
+Field names, element order and empty-element conventions follow what pfSense's GUI saves
+(vpn_ipsec_phase1.php, vpn_ipsec_phase2.php, interfaces.php, system_gateways_edit.php,
+system_gateway_groups_edit.php, system_routes_edit.php, firewall_rules_edit.php) and what the FRR
+package's pkg_edit.php saves (frr.xml, frr_bgp.xml, frr_bgp_advanced.xml, frr_bgp_neighbors.xml).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+from ...ir import Connection, Encryption, IkeVersion, Routing, Tunnel
+from ...profile import Profile
+from . import names as N
+from .xmlwrite import Node
+
+#: what pfSense accepts where an interface is named: wan, lan, optN, _vipN, gateway groups
+IFACE_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+
+
+@dataclass
+class Plan:
+    """Identifiers of one compile: fixed for ``xml``, the next free ones of the base for ``merge``."""
+
+    ikeids: list[int]
+    reqids: list[int]
+    uniqids: list[str]
+    ifnames: list[str]
+    trackers: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Sections:
+    phase1: list[Node]
+    phase2: list[Node]
+    interfaces: list[Node]
+    frr: list[Node] = field(default_factory=list)              # <frr><config>...
+    frrbgp: list[Node] = field(default_factory=list)           # children of frrbgp/config
+    frrbgp_rows: list[Node] = field(default_factory=list)      # <row> network entries
+    frrbgpadvanced: list[Node] = field(default_factory=list)   # children of frrbgpadvanced/config
+    neighbors: list[Node] = field(default_factory=list)        # <config> entries of frrbgpneighbors
+    gateway_items: list[Node] = field(default_factory=list)
+    gateway_groups: list[Node] = field(default_factory=list)
+    routes: list[Node] = field(default_factory=list)
+    rules: list[Node] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def label(conn: Connection, profile: Profile) -> str:
+    return conn.vpn_connection_id or profile.name_prefix or "aws-vpn"
+
+
+def object_base(profile: Profile) -> str:
+    """Upper-case [A-Z0-9_] stem for interface descriptions and gateway names (is_validaliasname():
+    < 32 chars of a-z0-9_; interfaces.php: VTI descriptions < 26 chars, so at most 21 + ``_T1``)."""
+    stem = re.sub(r"[^A-Z0-9_]", "_", (profile.name_prefix or "AWS_VPN").upper()).strip("_") or "AWS_VPN"
+    if stem.isdigit():
+        stem = "VPN_" + stem
+    return stem[: N.VTI_DESCR_MAX - 4]
+
+
+def iface_descr(profile: Profile, t: Tunnel) -> str:
+    return f"{object_base(profile)}_T{t.number}"
+
+
+def group_name(profile: Profile) -> str:
+    return f"{object_base(profile)}_GW"
+
+
+def uniqid(lbl: str, number: int, reqid: int) -> str:
+    """A 13-hex-digit P2 uniqid (PHP uniqid() shape), stable for the same connection and tunnel."""
+    return hashlib.sha1(f"{lbl}/{number}/{reqid}".encode()).hexdigest()[:13]
+
+
+def tracker(lbl: str, key: str) -> int:
+    """A 10-digit firewall rule tracker (pfSense uses (int)microtime(true)), stable per rule."""
+    return 1000000000 + int(hashlib.sha1(f"{lbl}/{key}".encode()).hexdigest()[:8], 16) % 900000000
+
+
+def fixed_plan(conn: Connection, profile: Profile) -> Plan:
+    """``xml`` format: ikeids from ikeid_start, reqid = ikeid (so the VTI of ikeid n is ipsec<n>)."""
+    start = profile.ikeid_start or 1
+    ikeids = [start + i for i in range(len(conn.tunnels))]
+    lbl = label(conn, profile)
+    return Plan(ikeids=ikeids, reqids=list(ikeids),
+                uniqids=[uniqid(lbl, t.number, r) for t, r in zip(conn.tunnels, ikeids)],
+                ifnames=[f"opt{i + 1}" for i in range(len(conn.tunnels))])
+
+
+# -- phase 1 / phase 2 ------------------------------------------------------------------------
+
+def _ike_items(t: Tunnel, notes: list[str]) -> list[Node]:
+    encs = list(t.ike.encryption)
+    if t.ike.version is IkeVersion.IKEV1:
+        gcm = [e for e in encs if e.is_gcm]
+        if gcm:
+            notes.append(f"tunnel {t.number}: IKE encryption {', '.join(e.value for e in gcm)} left out: "
+                         "pfSense allows AES-GCM in phase 1 only with IKEv2")
+        encs = [e for e in encs if not e.is_gcm]
+    items: list[Node] = []
+    for enc in encs:
+        name, keylen = N.IKE_ENCRYPTION[enc]
+        for integ in t.ike.integrity:
+            h = N.IKE_INTEGRITY[integ]
+            for dh in t.ike.dh_groups:
+                items.append(("item", [
+                    ("encryption-algorithm", [("name", name), ("keylen", keylen)]),
+                    ("hash-algorithm", h),
+                    ("prf-algorithm", h),
+                    ("dhgroup", str(dh)),
+                ]))
+    return items
+
+
+def phase1(conn: Connection, t: Tunnel, ikeid: int, profile: Profile, notes: list[str]) -> Node:
+    v1 = t.ike.version is IkeVersion.IKEV1
+    return ("phase1", [
+        ("ikeid", str(ikeid)),
+        ("iketype", N.IKE_VERSION[t.ike.version]),
+        ("mode", "main" if v1 else None),
+        ("interface", profile.outside_interface or "wan"),
+        ("remote-gateway", str(t.outside.aws)),
+        ("protocol", "inet"),
+        # "IP address" + the customer gateway address (not "My IP address"): correct behind NAT too
+        ("myid_type", "address"),
+        ("myid_data", str(t.outside.customer)),
+        ("peerid_type", "peeraddress"),
+        ("peerid_data", True),
+        ("encryption", _ike_items(t, notes)),
+        ("lifetime", str(t.ike.lifetime_s)),
+        ("pre-shared-key", t.ike.psk or ""),
+        ("authentication_method", "pre_shared_key"),
+        ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
+        ("nat_traversal", N.NAT_T_FORCE if profile.nat_traversal else N.NAT_T_AUTO),
+        ("mobike", "off"),
+        ("dpd_delay", str(t.dpd.interval_s)),
+        ("dpd_maxfail", str(t.dpd.retries)),
+    ])
+
+
+def esp_algorithms(encs: tuple[Encryption, ...]) -> list[tuple[str, str]]:
+    """(name, keylen) pairs in $p2_ealgos order; AES128 + AES256 CBC together become keylen ``auto``."""
+    pairs = [N.ESP_ENCRYPTION[e] for e in encs]
+    aes = {k for n, k in pairs if n == "aes"}
+    out = []
+    for name in N.P2_EALGOS:
+        if name == "aes" and len(aes) > 1:
+            out.append(("aes", N.ESP_AES_AUTO))
+            continue
+        out += sorted({p for p in pairs if p[0] == name})
+    return out
+
+
+def phase2(conn: Connection, t: Tunnel, ikeid: int, reqid: int, uid: str, profile: Profile,
+           notes: list[str]) -> Node:
+    pfs = t.ipsec.pfs_groups
+    if len(pfs) > 1:
+        notes.append(f"tunnel {t.number}: PFS groups {', '.join(map(str, pfs[1:]))} left out: a pfSense "
+                     f"phase 2 has a single PFS group, {pfs[0]} (the first, preferred one) is used")
+    only_gcm = all(e.is_gcm for e in t.ipsec.encryption)
+    halgos = [] if only_gcm else [h for h in N.P2_HALGOS if h in {N.ESP_INTEGRITY[i] for i in t.ipsec.integrity}]
+    return ("phase2", [
+        ("ikeid", str(ikeid)),
+        ("uniqid", uid),
+        ("mode", "vti"),
+        ("reqid", str(reqid)),
+        ("localid", [("type", "network"), ("address", str(t.inside.customer.ip)),
+                     ("netbits", str(t.inside.customer.network.prefixlen))]),
+        ("remoteid", [("type", "address"), ("address", str(t.inside.aws.ip))]),
+        ("protocol", "esp"),
+        *[("encryption-algorithm-option", [("name", n), ("keylen", k)]) for n, k in esp_algorithms(t.ipsec.encryption)],
+        *[("hash-algorithm-option", h) for h in halgos],
+        ("pfsgroup", str(pfs[0] if pfs else N.PFS_OFF)),
+        ("lifetime", str(t.ipsec.lifetime_s)),
+        ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
+    ])
+
+
+def interface(t: Tunnel, ifname: str, reqid: int, profile: Profile) -> Node:
+    return (ifname, [
+        ("descr", iface_descr(profile, t)),
+        ("if", f"{N.VTI_IF_PREFIX}{reqid}"),
+        ("enable", True),
+        ("spoofmac", True),
+        ("mtu", str(t.mtu)),
+        ("mss", str(t.tcp_mss + N.MSS_OFFSET)),
+    ])
+
+
+# -- routing ----------------------------------------------------------------------------------
+
+def frr_global() -> list[Node]:
+    return [("enable", N.FRR_ON)]
+
+
+def frr_bgp(conn: Connection, profile: Profile) -> tuple[list[Node], list[Node]]:
+    asn = conn.tunnels[0].bgp.customer_asn if conn.tunnels[0].bgp else None
+    cfg = [("enable", N.FRR_ON), ("asnum", str(asn)), ("routerid", str(profile.bgp_router_id))]
+    rows = [("row", [("distributeroutevalue", str(net)), ("distributeroutemap", "none")])
+            for net in profile.local_networks]
+    return cfg, rows
+
+
+def frr_bgpadvanced() -> list[Node]:
+    # FRR >= 7.4 drops eBGP routes without in/out policy; pfSense's knob for "no bgp ebgp-requires-policy"
+    return [("disableebgprequirepolicy", N.FRR_ON)]
+
+
+def frr_neighbor(conn: Connection, t: Tunnel, profile: Profile) -> Node:
+    b = t.bgp
+    assert b is not None
+    hold = b.hold_time_s
+    return ("config", [
+        ("peer", str(b.neighbor)),
+        ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
+        ("peergroup", "none"),
+        ("asnum", str(b.aws_asn)),
+        ("updatesource_type", "ipv4"),
+        ("updatesource", "default"),
+        ("defaultoriginate", "no"),
+        ("sendcommunity", "disabled"),
+        ("nexthopself", "disabled"),
+        ("timers_keepalive", str(hold // 3)),
+        ("timers_holdtime", str(hold)),
+    ])
+
+
+def gateway_item(conn: Connection, t: Tunnel, ifname: str, profile: Profile) -> Node:
+    # Named like the interface description: get_gateways() then skips the automatic <DESCR>_VTIV4
+    # gateway it would otherwise add for the same VTI (gwlb.inc, "automatically skip known ... gateways").
+    return ("gateway_item", [
+        ("interface", ifname),
+        ("gateway", str(t.static_next_hop or t.inside.aws.ip)),
+        ("name", iface_descr(profile, t)),
+        ("weight", "1"),
+        ("ipprotocol", "inet"),
+        ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
+        ("gw_down_kill_states", True),
+    ])
+
+
+def gateway_group(conn: Connection, profile: Profile) -> Node:
+    # tiers: tunnel 1 first, tunnel 2 takes over when tunnel 1's monitor says down (trigger "down")
+    items = [("item", f"{iface_descr(profile, t)}|{i + 1}|address") for i, t in enumerate(conn.tunnels)]
+    return ("gateway_group", [
+        ("name", group_name(profile)), *items, ("trigger", "down"),
+        ("descr", f"AWS {label(conn, profile)} tunnels (failover)"),
+    ])
+
+
+def static_route(conn: Connection, net: ipaddress.IPv4Network, profile: Profile) -> Node:
+    return ("route", [
+        ("network", str(net)),
+        ("gateway", iface_descr(profile, conn.tunnels[0])),
+        ("descr", f"AWS {label(conn, profile)} via tunnel {conn.tunnels[0].number}"),
+    ])
+
+
+def policy_rule(conn: Connection, net: ipaddress.IPv4Network, trk: int, profile: Profile) -> Node:
+    lan = profile.lan_interface or "lan"
+    return ("rule", [
+        ("id", True),
+        ("tracker", str(trk)),
+        ("type", "pass"),
+        ("interface", lan),
+        ("ipprotocol", "inet"),
+        ("source", [("network", lan)]),
+        ("destination", [("address", str(net))]),
+        ("descr", f"AWS {label(conn, profile)}: {net} via tunnel group"),
+        ("gateway", group_name(profile)),
+    ])
+
+
+def build(conn: Connection, profile: Profile, plan: Plan) -> Sections:
+    notes: list[str] = []
+    s = Sections(phase1=[], phase2=[], interfaces=[], notes=notes)
+    for t, ikeid, reqid, uid, ifname in zip(conn.tunnels, plan.ikeids, plan.reqids, plan.uniqids, plan.ifnames):
+        s.phase1.append(phase1(conn, t, ikeid, profile, notes))
+        s.phase2.append(phase2(conn, t, ikeid, reqid, uid, profile, notes))
+        s.interfaces.append(interface(t, ifname, reqid, profile))
+    lbl = label(conn, profile)
+    if conn.routing is Routing.BGP:
+        s.frr = frr_global()
+        s.frrbgp, s.frrbgp_rows = frr_bgp(conn, profile)
+        s.frrbgpadvanced = frr_bgpadvanced()
+        s.neighbors = [frr_neighbor(conn, t, profile) for t in conn.tunnels]
+        if not profile.local_networks:
+            notes.append("no local networks to advertise over BGP: set local_networks in the site profile")
+    else:
+        s.gateway_items = [gateway_item(conn, t, ifname, profile) for t, ifname in zip(conn.tunnels, plan.ifnames)]
+        s.gateway_groups = [gateway_group(conn, profile)] if len(conn.tunnels) > 1 else []
+        s.routes = [static_route(conn, net, profile) for net in profile.remote_networks]
+        if s.gateway_groups:
+            s.rules = [policy_rule(conn, net, plan.trackers.get(str(net)) or tracker(lbl, str(net)), profile)
+                       for net in profile.remote_networks]
+    return s
