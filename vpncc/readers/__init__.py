@@ -38,6 +38,8 @@ def read_text(path: str | os.PathLike[str], *, what: str = "input") -> str:
         data = p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{what} file not found", str(p)) from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError(f"{what} path is not a valid file name", repr(str(p))[:200]) from None
     except PermissionError:
         raise InputError(f"permission denied reading the {what} file", str(p)) from None
     except OSError as e:
@@ -73,7 +75,7 @@ def _source(text_or_path: Any, path: str | None) -> tuple[str, str | None]:
         return read_text(text_or_path), path or os.fspath(text_or_path)
     if isinstance(text_or_path, str):
         if "\n" not in text_or_path and len(text_or_path) < 4096 and text_or_path.strip() \
-                and not text_or_path.lstrip().startswith(("{", "<")):
+                and "\x00" not in text_or_path and not text_or_path.lstrip().startswith(("{", "<")):
             return read_text(text_or_path), path or text_or_path
         return text_or_path, path
     raise InputError(f"cannot read a {type(text_or_path).__name__}; give text, bytes or a path", path)
@@ -116,7 +118,7 @@ def load_all(text_or_path: Any, *, path: str | None = None) -> list[Connection]:
     """Every connection in an input. A directory yields the connections of every file in it."""
     if isinstance(text_or_path, (str, os.PathLike)) and not isinstance(text_or_path, str) or (
             isinstance(text_or_path, str) and "\n" not in text_or_path and len(text_or_path) < 4096
-            and os.path.isdir(text_or_path)):
+            and "\x00" not in text_or_path and os.path.isdir(text_or_path)):
         d = Path(text_or_path)
         if d.is_dir():
             out: list[Connection] = []

@@ -11,7 +11,7 @@ from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel, Obs
 from . import names
 from .fortios_config import Node, Setting, build, parser, prefilter
 
-_VERSION = re.compile(r"-v?(\d+)\.(\d+)\.\d+-")
+_VERSION = re.compile(r"-v?(\d{1,3})\.(\d{1,3})\.\d+-")
 
 #: marks of other vendors' configs, for a helpful error on wrong-vendor input
 _OTHER = (
@@ -203,7 +203,7 @@ class _Reader:
         if s is not None:
             groups = []
             for w in s.values:
-                if w.isdigit():
+                if w.isascii() and w.isdigit() and len(w) <= 3:
                     groups.append(int(w))
                 else:
                     self.note(s.line, f"dhgrp {w!r} is not a DH group number: ignored")
