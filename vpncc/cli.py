@@ -253,19 +253,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     conns, name = _load(args)
     _warn(conns, args.quiet)
-    conn = _one(conns, name)
     profile = _profile(args)
-    psks = _psks(args)
-    if psks:
-        from .compiler import fill_missing
-        conn = fill_missing(conn, profile, psks) if any(t.ike.psk is None for t in conn.tunnels) else conn
-    results = validate_configs(conn, args.vendor, args.config, profile=profile, remediation=args.remediation,
-                               jobs=args.jobs)
-    report = Report(conn.vpn_connection_id, results)
+    file_psks = _psks(args)
+    if len(conns) == 1:
+        conn = _with_psks(conns[0], file_psks)
+        results = validate_configs(conn, args.vendor, args.config, profile=profile, remediation=args.remediation,
+                                   jobs=args.jobs)
+        report = Report(conn.vpn_connection_id, results)
+    else:  # an API JSON or a directory with many connections: each config against the ones it terminates
+        from .validate.run import validate_fleet
+
+        results = validate_fleet([_with_psks(c, file_psks) for c in conns], args.vendor, args.config,
+                                 profile=profile, remediation=args.remediation, jobs=args.jobs)
+        report = Report(None, results)
     fail_on = Severity(args.fail_on)
     color = args.output in (None, "-") and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     _out(render(report, args.report_format, fail_on, color=color), args.output, secret=False)
     return report.exit_code(fail_on)
+
+
+def _with_psks(conn: Any, file_psks: dict[int, str]) -> Any:
+    """Keys from VPNCC_PSK_n / --psk-file replace redacted (or all, when given) keys before comparing."""
+    from dataclasses import replace
+
+    from .compiler import psks_from_env
+
+    psks = {**psks_from_env(conn), **file_psks}
+    if not psks:
+        return conn
+    return replace(conn, tunnels=tuple(replace(t, ike=replace(t.ike, psk=psks.get(t.number, t.ike.psk)))
+                                       for t in conn.tunnels))
 
 
 def cmd_lab(args: argparse.Namespace) -> int:

@@ -41,3 +41,49 @@ def validate_configs(conn: Connection, vendor: str, paths: Sequence[str], *, pro
     with ProcessPoolExecutor(max_workers=jobs) as ex:
         futs = [ex.submit(_one, conn, vendor, p, profile, remediation) for p in paths]
         return [f.result() for f in futs]
+
+
+def _many(conns: Sequence[Connection], vendor: str, path: str, profile: Profile | None,
+          remediation: bool) -> list[ConfigResult]:
+    """One device config against many connections: those with a tunnel on the device are validated."""
+    from ..backends import base
+    from ..readers import read_text
+    from .compare import compare, match_tunnels
+    from .findings import Finding
+    from .rules import BY_ID
+
+    backend = base.get(vendor)
+    text = read_text(path, what="device config")
+    base.refuse_foreign(backend, text, path)
+    device = backend.read(text, path)
+    out = []
+    for conn in conns:
+        if not match_tunnels(conn, device):
+            continue
+        r = ConfigResult(file=path, vendor=backend.name, findings=compare(conn, device, profile),
+                         connection=conn.vpn_connection_id)
+        if remediation and r.findings:
+            from ..compiler import resolve_profile
+
+            prof, _ = resolve_profile(conn, backend, profile)
+            actionable = [f for f in r.findings if f.rule not in ("VPN204", "VPN901")]
+            if actionable:
+                r.remediation = backend.remediation(actionable, conn, prof, device)
+        out.append(r)
+    if not out:
+        rule = BY_ID["VPN101"]
+        msg = f"none of the {len(conns)} connections in the input has a tunnel on this device"
+        out.append(ConfigResult(file=path, vendor=backend.name, findings=[Finding(
+            rule.id, rule.name, rule.severity, None, "tunnels", None, None, path, None, msg)]))
+    return out
+
+
+def validate_fleet(conns: Sequence[Connection], vendor: str, paths: Sequence[str], *,
+                   profile: Profile | None = None, remediation: bool = False, jobs: int = 0) -> list[ConfigResult]:
+    """Many connections x many device configs, one combined list of results (issue: fleets)."""
+    jobs = jobs or (os.cpu_count() or 1)
+    if len(paths) < 8 or jobs == 1:
+        return [r for p in paths for r in _many(conns, vendor, p, profile, remediation)]
+    with ProcessPoolExecutor(max_workers=jobs) as ex:
+        futs = [ex.submit(_many, list(conns), vendor, p, profile, remediation) for p in paths]
+        return [r for f in futs for r in f.result()]
