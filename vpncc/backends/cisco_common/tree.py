@@ -148,7 +148,10 @@ def stanzas(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]
         yield cur
 
 
-def parse(text: str, *, syntax: str, top: Trie, keep: Callable[[list[str]], bool],
+MAX_INDENT = 64
+
+
+def parse(text: str, *, syntax: str, top: Trie, path: str | None = None, keep: Callable[[list[str]], bool],
           contexts: Mapping[tuple[str, ...], Trie], light: Callable[[list[str]], bool] = lambda h: False,
           ) -> list[Node]:
     """Tree of the kept stanzas. ``keep`` sees the expanded head words of each top-level stanza;
@@ -170,6 +173,13 @@ def parse(text: str, *, syntax: str, top: Trie, keep: Callable[[list[str]], bool
             kept.extend(st)
     if not kept:
         return flat
+    for n, l in kept:
+        # IOS/ASA nest a few levels; thousands of levels would only exhaust ciscoconfparse2's recursion
+        if len(l) - len(l.lstrip(" ")) > MAX_INDENT:
+            from ...errors import InputError
+
+            raise InputError(f"indented {len(l) - len(l.lstrip(' '))} columns: Cisco configurations nest a few "
+                             f"levels (at most {MAX_INDENT} columns are read)", path, n, 1, context=l[:120])
     from ciscoconfparse2 import CiscoConfParse  # heavy import: only when reading
 
     lines = [l for _, l in kept]

@@ -64,7 +64,11 @@ def _strip_bang(line: str) -> str:
     return line
 
 
-def prefilter(text: str, tables: tuple[str, ...]) -> Prefiltered:
+#: FortiOS nests `config` a few levels deep (router bgp > neighbor ... ); anything far deeper is not a backup
+MAX_DEPTH = 32
+
+
+def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Prefiltered:
     lines = text.splitlines()
     out: list[str] = []
     linemap: list[int] = []
@@ -126,6 +130,11 @@ def prefilter(text: str, tables: tuple[str, ...]) -> Prefiltered:
             continue
         if word == "config":
             structural += 1
+            if len(stack) >= MAX_DEPTH:
+                from ...errors import InputError
+
+                raise InputError(f"`config` blocks nested more than {MAX_DEPTH} deep: not a FortiOS configuration",
+                                 path, i, 1, context=raw[:120])
             path = " ".join(rest.split())
             if stack and len(path.split()) >= 2:
                 close_all(i, f"a new top-level `config {path}` starts")

@@ -30,7 +30,7 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
     if not text.strip():
         raise InputError("empty FortiOS configuration", path, hint="give the output of `show` or a "
                          "configuration backup")
-    pre = prefilter(text, names.TABLES)
+    pre = prefilter(text, names.TABLES, path)
     if pre.structural == 0:
         for rx, what in _OTHER:
             if rx.search(text):
