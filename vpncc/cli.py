@@ -255,6 +255,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _warn(conns, args.quiet)
     profile = _profile(args)
     file_psks = _psks(args)
+    args.config, stdin_tmp = _stdin_configs(args.config)
     if len(conns) == 1:
         conn = _with_psks(conns[0], file_psks)
         results = validate_configs(conn, args.vendor, args.config, profile=profile, remediation=args.remediation,
@@ -266,10 +267,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
         results = validate_fleet([_with_psks(c, file_psks) for c in conns], args.vendor, args.config,
                                  profile=profile, remediation=args.remediation, jobs=args.jobs)
         report = Report(None, results)
+    if stdin_tmp:
+        from dataclasses import replace
+
+        for r in report.results:
+            if r.file == stdin_tmp:
+                r.file = "<stdin>"
+                r.findings = [replace(f, file="<stdin>") for f in r.findings]
     fail_on = Severity(args.fail_on)
     color = args.output in (None, "-") and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     _out(render(report, args.report_format, fail_on, color=color), args.output, secret=False)
     return report.exit_code(fail_on)
+
+
+def _stdin_configs(paths: list[str]) -> tuple[list[str], str | None]:
+    """``--config -``: standard input spooled to a private temporary file (readers take paths).
+    Returns the paths and the temporary name to report as ``<stdin>``."""
+    if "-" not in paths:
+        return paths, None
+    if paths.count("-") > 1:
+        raise UsageError("--config - can be given once")
+    import atexit
+    import tempfile
+
+    from .readers import decode
+
+    data = decode(sys.stdin.buffer.read(), "<stdin>")
+    fd, tmp = tempfile.mkstemp(prefix="vpncc-stdin-", suffix=".cfg")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(data)
+    atexit.register(lambda: os.path.exists(tmp) and os.unlink(tmp))
+    return [tmp if p == "-" else p for p in paths], tmp
 
 
 def _with_psks(conn: Any, file_psks: dict[int, str]) -> Any:
@@ -292,7 +320,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
     _warn(conns, args.quiet)
     conn = _one(conns, name)
     report = lab.run(conn, vendor=args.vendor, profile=_profile(args), keep=args.keep,
-                     psks=_psks(args), progress=None if args.json or args.quiet else sys.stderr)
+                     psks=_psks(args), format=args.format, routing=args.routing, aws_bgp=args.aws_bgp,
+                     progress=None if args.json or args.quiet else sys.stderr)
     if args.json:
         import json
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
@@ -389,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(p)
     p.add_argument("--vendor", "-v", required=True, metavar="V")
     p.add_argument("--config", "-c", required=True, action="append", metavar="DEVICE_CONFIG",
-                   help="device config (repeat for a fleet)")
+                   help="device config (repeat for a fleet; '-' reads standard input)")
     p.add_argument("--format", dest="report_format", choices=("text", "json", "junit", "sarif", "github"),
                    default="text")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
@@ -404,6 +433,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vendor", "-v", default="strongswan", choices=("strongswan", "pfsense"))
     p.add_argument("--keep", action="store_true", help="leave namespaces and daemons running for inspection")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--format", choices=("swanctl", "legacy", "networkd"), help="strongSwan bundle format to run")
+    p.add_argument("--routing", choices=("frr", "bird"), help="customer-side routing daemon")
+    p.add_argument("--aws-bgp", choices=("bird", "frr"), default="bird", help="the emulated AWS side's BGP daemon")
     _add_profile(p)
     p.set_defaults(func=cmd_lab)
 

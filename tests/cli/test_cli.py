@@ -203,3 +203,20 @@ def test_python_m_and_library_agree():
     conn = vpncc.parse(SAMPLE)
     r = cli("parse", SAMPLE, may_print_psk=True)
     assert json.loads(r.out) == conn.to_dict()
+
+
+def test_validate_config_from_stdin():
+    cfg = cli("compile", SAMPLE, "--vendor", "juniper", "--local-networks", "10.10.0.0/16", may_print_psk=True).out
+    r = cli("validate", SAMPLE, "--vendor", "juniper", "--config", "-", "--format", "json",
+            stdin=cfg.replace("hold-time 30", "hold-time 90"))
+    doc = json.loads(r.out)
+    assert r.rc == 0 and [(f["rule"], f["file"]) for f in doc["findings"]] == [("VPN304", "<stdin>")] * 2
+
+
+def test_header_values_cannot_break_out_of_comments(tmp_path):
+    text = Path(SAMPLE).read_text()
+    weird = tmp_path / "aws\nusername admin privilege 15.txt"
+    weird.write_text(text)
+    r = cli("compile", str(weird), "--vendor", "cisco-ios", "--local-networks", "10.10.0.0/16", "--redact")
+    assert r.rc == 0, r.err
+    assert not any(l.startswith("username") for l in r.out.splitlines())

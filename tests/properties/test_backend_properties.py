@@ -54,13 +54,21 @@ def _reads_back_local_address(vendor: str, conn: Connection, tunnel: int) -> boo
     from vpncc.validate.compare import match_tunnels
 
     backend = base.get(vendor)
-    device = backend.read(vpncc.compile(conn, vendor, PROFILE), "device.cfg")
+    from vpncc.compiler import compile_files
+
+    files = compile_files(conn, vendor, PROFILE)
+    device = backend.read("".join(files.values()) if backend.validates_bundle else next(iter(files.values())),
+                          "device.cfg")
     d = match_tunnels(conn, device).get(tunnel)
     return d is not None and d.get("outside.customer") is not None
 
 
 def _findings(conn_compiled: Connection, conn_expected: Connection, vendor: str):
-    text = vpncc.compile(conn_compiled, vendor, PROFILE)
+    from vpncc.compiler import compile_files
+
+    files = compile_files(conn_compiled, vendor, PROFILE)
+    # a strongSwan gateway's interfaces, MTU/MSS and BGP live in the bundle's companion files
+    text = "".join(files.values()) if base.get(vendor).validates_bundle else next(iter(files.values()))
     report = vpncc.validate(conn_expected, vendor, text, profile=PROFILE, path="device.cfg")
     return report.findings
 

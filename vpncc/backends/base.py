@@ -65,6 +65,9 @@ class Backend(ABC):
     profile_defaults: ClassVar[Mapping[str, Any]] = {}
     #: comment leader used for the output header
     comment_prefix: ClassVar[str] = "#"
+    #: True when a device's configuration spans the companion files too (strongSwan: swanctl.conf plus the
+    #: interface script and the routing daemon's config); validation then reads the whole bundle
+    validates_bundle: ClassVar[bool] = False
     #: kinds from vpncc.readers.detect this backend's reader accepts; text detected as another known
     #: kind (a Junos config given to the Cisco reader, an AWS file given as --config) is refused
     config_kinds: ClassVar[tuple[str, ...]] = ()
@@ -111,13 +114,18 @@ class Backend(ABC):
         ``compile`` prints), the others are companion files written by ``--bundle``."""
 
     def comment(self, lines: Sequence[str]) -> str:
-        return "".join(f"{self.comment_prefix} {l}".rstrip() + "\n" for l in lines)
+        # every physical line gets the comment leader, even if a value smuggled a line break in
+        return "".join(f"{self.comment_prefix} {part}".rstrip() + "\n"
+                       for l in lines for part in str(l).splitlines() or [""])
 
     # -- validate -----------------------------------------------------------------------------
     @abstractmethod
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":
         """Read a device config into IR terms. Raise :class:`vpncc.errors.InputError` for text that
         is not this vendor's config; turn unknown lines into ``DeviceConfig.notes``, never crash."""
+
+    # Optional: ``lab_files(conn, profile, options) -> dict[str, str]`` gives the strongSwan-style bundle
+    # that ``vpncc lab --vendor <name>`` runs for this backend (see vpncc.lab).
 
     def remediation(self, findings: Sequence["Finding"], conn: Connection, profile: "Profile",
                     device: "DeviceConfig") -> str:

@@ -1,0 +1,97 @@
+"""What a lab run is made of: the customer connection (compiled), the AWS side's connection, the
+profile with the lab's inputs (a local network, a VPC prefix), and the negative-run changes."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field, replace
+
+from ..ir import Connection, Encryption, Routing
+from ..profile import Profile
+
+DEFAULT_LOCAL = ipaddress.IPv4Network("10.10.0.0/16")
+VPC_CANDIDATES = ("10.0.0.0/16", "172.31.0.0/16", "100.64.0.0/16", "192.168.0.0/16")
+
+
+@dataclass
+class Plan:
+    cust: Connection            # what the customer config is compiled from
+    aws: Connection             # what the emulated AWS side is generated from
+    profile: Profile
+    files: dict[str, str]
+    fmt: str
+    routing_daemon: str
+    aws_bgp: str
+    local: ipaddress.IPv4Network
+    vpc: ipaddress.IPv4Network
+    adaptations: list[str] = field(default_factory=list)
+
+
+def first_host(net: ipaddress.IPv4Network, n: int = 1) -> ipaddress.IPv4Address:
+    return net.network_address + min(n, max(net.num_addresses - 2, 1))
+
+
+def prepare(conn: Connection, profile: Profile | None, *, fmt: str | None, routing: str | None,
+            aws_bgp: str, psks: dict | None, aws_conn: Connection | None, fail_psk: bool,
+            fail_proposal: bool, fail_peer: bool, vendor: str = "strongswan") -> Plan:
+    from ..backends import base
+    from ..compiler import compile_files, fill_missing, psks_from_env, resolve_profile
+
+    backend = base.get(vendor)
+    prof, _ = resolve_profile(conn, backend, profile)
+    notes: list[str] = []
+    if not prof.local_networks:
+        prof = replace(prof, local_networks=[DEFAULT_LOCAL])
+        notes.append(f"lab input: local network {DEFAULT_LOCAL} (the profile names none)")
+    local = prof.local_networks[0]
+    if prof.remote_networks:
+        vpc = prof.remote_networks[0]
+    else:
+        vpc = next(n for n in map(ipaddress.IPv4Network, VPC_CANDIDATES)
+                   if not any(n.overlaps(l) for l in prof.local_networks))
+        if conn.routing is Routing.STATIC:
+            prof = replace(prof, remote_networks=[vpc])
+            notes.append(f"lab input: remote network {vpc} (the profile names none)")
+    filled = fill_missing(conn, prof, {**psks_from_env(conn), **(psks or {})})
+    aws = fill_missing(aws_conn, prof, {**psks_from_env(aws_conn), **(psks or {})}) if aws_conn else filled
+    cust = filled
+    if fail_psk:
+        aws = replace(aws, tunnels=tuple(replace(t, ike=replace(t.ike, psk=(t.ike.psk or "") + "Wrong"))
+                                         for t in aws.tunnels))
+    if fail_proposal:
+        tunnels = []
+        for t in aws.tunnels:
+            v1 = t.ike.version.value == "ikev1"
+            others = tuple(e for e in Encryption if e not in t.ike.encryption and not (v1 and e.is_gcm))
+            if others:
+                tunnels.append(replace(t, ike=replace(t.ike, encryption=others[:1])))
+            else:
+                groups = tuple(g for g in (14, 19, 20, 2) if g not in t.ike.dh_groups)
+                tunnels.append(replace(t, ike=replace(t.ike, dh_groups=groups[:1])))
+        aws = replace(aws, tunnels=tuple(tunnels))
+    if fail_peer:
+        cust = replace(cust, tunnels=tuple(
+            replace(t, outside=replace(t.outside, aws=ipaddress.IPv4Address("198.18.0.1") + i))
+            for i, t in enumerate(cust.tunnels)))
+    routing = (routing or "frr").lower()
+    if vendor == "strongswan":
+        files = compile_files(cust, "strongswan", prof, format=fmt, extra={"routing": routing})
+    else:
+        # another strongSwan-based platform (pfSense): its backend hands over the strongSwan bundle its
+        # config amounts to (swanctl.conf first, then the Linux-side script and frr.conf/bird.conf)
+        files = backend.lab_files(cust, prof, base.RenderOptions(format=fmt, extra={"routing": routing}))
+        notes.append(f"{vendor}: the strongSwan files its configuration amounts to are run")
+    return Plan(cust=cust, aws=aws, profile=prof, files=files, fmt=fmt or "swanctl", routing_daemon=routing,
+                aws_bgp=aws_bgp, local=local, vpc=vpc, adaptations=notes)
+
+
+def needed_programs(plan: Plan) -> list[str]:
+    need = ["ip", "unshare", "ping", "charon", "swanctl", "vici", "kernel-libipsec", "openssl"]
+    if plan.fmt == "legacy":
+        need += ["starter", "stroke"]
+    daemons = {plan.routing_daemon} | ({plan.aws_bgp} if plan.cust.routing is Routing.BGP else set())
+    if "frr" in daemons:
+        need += ["zebra", "bgpd", "staticd", "vtysh"]
+    if "bird" in daemons:
+        need += ["bird", "birdc"]
+    return need
