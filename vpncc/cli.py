@@ -27,27 +27,22 @@ def _out(text: str, dest: str | None, *, secret: bool = True) -> None:
         write_atomic(dest, text, 0o600 if secret else 0o644)
 
 
-def _read_input(arg: str) -> tuple[Any, str]:
-    """FILE or '-' (stdin) -> (text or path, display name)."""
-    if arg == "-":
-        from .readers import decode
-
-        return decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
-    return os.fspath(arg), arg
-
-
 def _load(args: argparse.Namespace):
+    """FILE (a path, never guessed to be text), a directory, or '-' for standard input."""
+    from pathlib import Path
+
     from . import readers
 
-    src, name = _read_input(args.file)
-    if isinstance(src, str) and args.file != "-":
-        conn_list = readers.load_all(src)
+    if args.file == "-":
+        name = "<stdin>"
+        conn_list = readers.load_all(readers.decode(sys.stdin.buffer.read(), name), path=name)
     else:
-        conn_list = readers.load_all(src, path=name)
+        name = args.file
+        conn_list = readers.load_all(Path(args.file))
     if getattr(args, "tunnel_options", None):
         from .readers import merge
 
-        opts = readers.load_all(args.tunnel_options)
+        opts = readers.load_all(Path(args.tunnel_options))
         conn_list = [merge.merge(c, merge.pick(c, opts)) for c in conn_list]
     wanted = getattr(args, "connection", None)
     if wanted:

@@ -68,14 +68,20 @@ def decode(data: bytes, path: str | None = None) -> str:
                          hint="save the file as UTF-8") from None
 
 
+def _looks_like_path(s: str) -> bool:
+    """A library caller's str is a path when it is one short line that is not JSON/XML; otherwise text.
+    (The CLI always passes a Path, so file names are never guessed.)"""
+    return ("\n" not in s and "\x00" not in s and 0 < len(s.strip()) and len(s) < 4096
+            and not s.lstrip().startswith(("{", "<", "[")))
+
+
 def _source(text_or_path: Any, path: str | None) -> tuple[str, str | None]:
     if isinstance(text_or_path, bytes):
         return decode(text_or_path, path), path
     if isinstance(text_or_path, os.PathLike):
         return read_text(text_or_path), path or os.fspath(text_or_path)
     if isinstance(text_or_path, str):
-        if "\n" not in text_or_path and len(text_or_path) < 4096 and text_or_path.strip() \
-                and "\x00" not in text_or_path and not text_or_path.lstrip().startswith(("{", "<")):
+        if _looks_like_path(text_or_path):
             return read_text(text_or_path), path or text_or_path
         return text_or_path, path
     raise InputError(f"cannot read a {type(text_or_path).__name__}; give text, bytes or a path", path)
@@ -116,15 +122,13 @@ def _checked(conns: list[Connection], text: str | None = None) -> list[Connectio
 
 def load_all(text_or_path: Any, *, path: str | None = None) -> list[Connection]:
     """Every connection in an input. A directory yields the connections of every file in it."""
-    if isinstance(text_or_path, (str, os.PathLike)) and not isinstance(text_or_path, str) or (
-            isinstance(text_or_path, str) and "\n" not in text_or_path and len(text_or_path) < 4096
-            and "\x00" not in text_or_path and os.path.isdir(text_or_path)):
-        d = Path(text_or_path)
-        if d.is_dir():
-            out: list[Connection] = []
-            for f in sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith(".")):
-                out.extend(load_all(f))
-            return out
+    candidate = text_or_path if isinstance(text_or_path, os.PathLike) else (
+        text_or_path if isinstance(text_or_path, str) and _looks_like_path(text_or_path) else None)
+    if candidate is not None and os.path.isdir(candidate):
+        out: list[Connection] = []
+        for f in sorted(p for p in Path(candidate).iterdir() if p.is_file() and not p.name.startswith(".")):
+            out.extend(load_all(f))
+        return out
     text, p = _source(text_or_path, path)
     return _checked(_read(text, p), text)
 
