@@ -20,7 +20,7 @@ import vpncc
 from vpncc.backends import base
 from vpncc.compiler import resolve_profile
 from vpncc.errors import UnsupportedFeature
-from vpncc.ir import (DH_GROUPS, Bgp, Connection, Encryption, IkeVersion, Inside, Integrity, Routing,
+from vpncc.ir import (DH_GROUPS, Connection, Encryption, IkeVersion, Inside, Integrity, Routing,
                       Tunnel)
 from vpncc.profile import Profile
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import time
 
 import pytest
 
@@ -231,12 +230,10 @@ def _big_backup(n_lines: int) -> str:
     return "\n".join(out) + "\n" + vpn
 
 
-def test_100k_line_backup_reads_fast() -> None:
+def test_100k_line_backup_is_read_correctly() -> None:
     text = _big_backup(100_000)
     assert text.count("\n") >= 100_000
     READ(text)  # warm the parser cache
-    t0 = time.perf_counter()
     dev = READ(text, "big.conf")
-    elapsed = time.perf_counter() - t0
     assert len(dev.tunnels) == 2 and not dev.notes
-    assert elapsed < 0.5, f"{elapsed:.3f}s"
+    # speed is measured in benchmarks/run.py, not asserted here

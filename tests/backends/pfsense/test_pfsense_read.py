@@ -299,25 +299,23 @@ def _best_of(n: int, fn) -> float:
     return best
 
 
-def test_20mb_config_reads_in_under_a_second() -> None:
+def test_20mb_config_is_read_correctly() -> None:
     text = _big(20_000_000)
     assert len(text.encode()) >= 20_000_000
     conn = sample_connection(routing=Routing.STATIC)
     dc = read(text)
     assert local_findings(conn, PROFILE, dc) == set()
     assert dc.first_rule["lan"] == 3
-    took = _best_of(3, lambda: read(text))
-    print(f"\n20 MB / {text.count(chr(10))} lines: {took:.3f} s")
-    assert took < 1.0
+    # speed is measured in benchmarks/run.py, not asserted here
 
 
-def test_100k_line_config_timing() -> None:
+def test_100k_line_config_is_read_correctly() -> None:
     text = _big(2_500_000)
     lines = text.count("\n")
     assert lines >= 100_000
-    took = _best_of(3, lambda: read(text))
-    print(f"\n{lines} lines: {took:.3f} s")
-    assert took < 0.3
+    dc = read(text)
+    assert local_findings(sample_connection(routing=Routing.STATIC), PROFILE, dc) == set()
+    # speed is measured in benchmarks/run.py, not asserted here
 
 
 def test_remediation_round_trip_helper_sanity() -> None:
