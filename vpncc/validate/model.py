@@ -70,6 +70,11 @@ class DeviceTunnel:
     def get(self, key: str) -> Obs | None:
         return self.values.get(key)
 
+    def value(self, key: str, default: Any = None) -> Any:
+        """The observed value itself (``default`` when not configured)."""
+        o = self.values.get(key)
+        return default if o is None else o.value
+
     def set(self, key: str, value: Any, line: int | None = None, verifiable: bool = True) -> None:
         self.values[key] = Obs(value, line, verifiable)
 

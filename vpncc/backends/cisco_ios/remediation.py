@@ -15,8 +15,7 @@ from . import names as N
 
 
 def _val(d: DeviceTunnel | None, key: str) -> Any:
-    o = d.get(key) if d is not None else None
-    return o.value if o is not None else None
+    return d.value(key) if d is not None else None
 
 
 def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile, device: DeviceConfig) -> str:
