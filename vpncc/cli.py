@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from ._version import __version__
@@ -201,23 +202,21 @@ def _extra(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_compile(args: argparse.Namespace) -> int:
     from .compiler import compile_files
 
-    conns, name = _load(args)
-    _warn(conns, args.quiet)
+    vendors = [v for v in args.vendor.split(",") if v.strip()]
     profile = _profile(args)
     psks = _psks(args)
     kw = dict(format=args.format, profile_path=args.profile, psks=psks, extra=_extra(args))
-    redact = (lambda t: _redact_text(t, conns)) if args.redact else (lambda t: t)
-    if len(conns) > 1 or (args.output and os.path.isdir(args.output)):
-        if not args.output:
-            raise UsageError(f"{name} holds {len(conns)} connections: give -o DIR to write one file each")
-        from .batch import compile_many
-
-        written = compile_many(conns, args.vendor, profile, args.output, jobs=args.jobs, redact=args.redact, **kw)
-        if not args.quiet:
-            sys.stderr.write(f"wrote {len(written)} file(s) to {args.output}\n")
-        return EXIT_OK
+    if os.path.isdir(args.file) and not args.connection and not args.tunnel_options:
+        # a directory of AWS files: the workers read them (nothing is parsed twice or pickled)
+        files = sorted(str(p) for p in Path(args.file).iterdir() if p.is_file() and not p.name.startswith("."))
+        return _compile_many(args, files, vendors, profile, kw)
+    conns, name = _load(args)
+    _warn(conns, args.quiet)
+    if len(conns) > 1 or len(vendors) > 1 or (args.output and os.path.isdir(args.output)):
+        return _compile_many(args, conns, vendors, profile, kw)
     conn = conns[0]
-    files = compile_files(conn, args.vendor, profile, **kw)
+    files = compile_files(conn, vendors[0], profile, **kw)
+    redact = (lambda t: _redact_text(t, conns)) if args.redact else (lambda t: t)
     if args.bundle:
         from .atomic import write_tree
 
@@ -229,6 +228,19 @@ def cmd_compile(args: argparse.Namespace) -> int:
     _out(main_text, args.output, secret=not args.redact)
     if len(files) > 1 and not args.quiet and args.output not in (None, "-"):
         sys.stderr.write(f"note: {len(files) - 1} companion file(s) not written; use --bundle DIR for all of them\n")
+    return EXIT_OK
+
+
+def _compile_many(args: argparse.Namespace, source: list, vendors: list[str], profile: Any, kw: dict) -> int:
+    from .batch import compile_batch
+
+    if not args.output:
+        raise UsageError("write many outputs with -o DIR (one file per connection and vendor)")
+    if args.bundle:
+        raise UsageError("--bundle writes one connection's files; use -o DIR for many connections")
+    written = compile_batch(source, vendors, profile, args.output, jobs=args.jobs, redact=args.redact, **kw)
+    if not args.quiet:
+        sys.stderr.write(f"wrote {len(written)} file(s) to {args.output}\n")
     return EXIT_OK
 
 
@@ -397,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compile", help="compile an AWS VPN file into a device config")
     _add_input(p)
-    p.add_argument("--vendor", "-v", required=True, metavar="V", help="backend (vpncc vendors)")
+    p.add_argument("--vendor", "-v", required=True, metavar="V",
+                   help="backend (vpncc vendors); several, comma-separated, with -o DIR")
     p.add_argument("--format", metavar="F", help="backend output format (vpncc vendors lists them)")
     p.add_argument("-o", "--output", metavar="OUT", help="file (atomic, 0600) or, for many connections, a directory")
     p.add_argument("--bundle", metavar="DIR", help="write the config and all companion files into DIR")

@@ -64,3 +64,25 @@ def test_many_connections_need_a_directory(tmp_path):
     r = cli("compile", str(src), "--vendor", "cisco-ios", "--connection", "vpn-0f9e8d7c6b5a4f3e2",
             "--local-networks", "10.10.0.0/16", may_print_psk=True)
     assert r.rc == 0 and "vpn-0f9e8d7c6b5a4f3e2" in r.out
+
+
+def test_several_vendors_into_one_directory_and_nothing_lands_on_failure(tmp_path):
+    src = tmp_path / "aws"
+    src.mkdir()
+    for name in ("hq.txt", "dc.txt"):
+        shutil.copy(EX / name, src / name)
+    out = tmp_path / "out"
+    r = cli("compile", str(src), "--vendor", "cisco-ios,juniper,fortinet", "--local-networks", "10.10.0.0/16",
+            "-o", str(out))
+    assert r.rc == 0, r.err
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        "cisco-ios/vpn-0e1a2b3c4d5e6f701.cfg", "cisco-ios/vpn-0f9e8d7c6b5a4f3e2.cfg",
+        "fortinet/vpn-0e1a2b3c4d5e6f701.conf", "fortinet/vpn-0f9e8d7c6b5a4f3e2.conf",
+        "juniper/vpn-0e1a2b3c4d5e6f701.conf", "juniper/vpn-0f9e8d7c6b5a4f3e2.conf"]
+    # a duplicate id: refused, and the directory keeps exactly what it had
+    shutil.copy(EX / "hq.txt", src / "hq-copy.txt")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    r = cli("compile", str(src), "--vendor", "cisco-ios,juniper", "--local-networks", "10.10.0.0/16", "-o", str(out))
+    assert r.rc == 2 and "share an id" in r.err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

@@ -10,6 +10,8 @@ from ..ir import Connection, Encryption, Routing
 from ..profile import Profile
 
 DEFAULT_LOCAL = ipaddress.IPv4Network("10.10.0.0/16")
+#: bundle entry in which a lab_files() backend lists the changes it made for the lab (one per line)
+ADAPTATIONS_FILE = "lab-adaptations.txt"
 VPC_CANDIDATES = ("10.0.0.0/16", "172.31.0.0/16", "100.64.0.0/16", "192.168.0.0/16")
 
 
@@ -79,8 +81,10 @@ def prepare(conn: Connection, profile: Profile | None, *, fmt: str | None, routi
     else:
         # another strongSwan-based platform (pfSense): its backend hands over the strongSwan bundle its
         # config amounts to (swanctl.conf first, then the Linux-side script and frr.conf/bird.conf)
-        files = backend.lab_files(cust, prof, base.RenderOptions(format=fmt, extra={"routing": routing}))
+        files = dict(backend.lab_files(cust, prof, base.RenderOptions(format=fmt, extra={"routing": routing})))
         notes.append(f"{vendor}: the strongSwan files its configuration amounts to are run")
+        # the backend's own changes to its platform's config, one per line, go into report.adaptations
+        notes += [line for line in files.pop(ADAPTATIONS_FILE, "").splitlines() if line.strip()]
     return Plan(cust=cust, aws=aws, profile=prof, files=files, fmt=fmt or "swanctl", routing_daemon=routing,
                 aws_bgp=aws_bgp, local=local, vpc=vpc, adaptations=notes)
 

@@ -99,6 +99,13 @@ class PfsenseBackend(Backend):
         text = self.comment(list(options.header) + _xml_notes(conn, s, plan)) + dump([("pfsense", body)], 0)
         return {f"{profile.name_prefix or 'aws-vpn'}-pfsense.xml": text}
 
+    # -- lab ----------------------------------------------------------------------------------
+    def lab_files(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
+        """The strongSwan bundle the compiled config.xml amounts to, for ``vpncc lab`` (see lab.py)."""
+        from .lab import lab_files
+
+        return lab_files(conn, profile, options)
+
     # -- validate -----------------------------------------------------------------------------
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":
         from .read import read
