@@ -16,7 +16,8 @@ def _second(conn: Connection, i: int) -> Connection:
     tunnels = []
     for t in conn.tunnels:
         shift = 64 + (i % 100) * 4 + t.number * 1024
-        inside = replace(t.inside, customer=t.inside.customer + shift, aws=t.inside.aws + shift)
+        inside = replace(t.inside, customer=ipaddress.IPv4Interface((t.inside.customer.ip + shift, 30)),
+                         aws=ipaddress.IPv4Interface((t.inside.aws.ip + shift, 30)))
         outside = replace(t.outside, aws=t.outside.aws + 1 + i % 50)
         bgp = replace(t.bgp, neighbor=inside.aws.ip) if t.bgp else None
         tunnels.append(replace(t, inside=inside, outside=outside, bgp=bgp,

@@ -197,32 +197,38 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
     return {(top / n).resolve() for n in names if n}
 
 
-def _check_device(dev: DeviceEntry, conns: dict[str, ConnectionEntry]) -> list:
+def _load_connection(entry: ConnectionEntry):
+    from .readers import load_all
+
+    loaded = load_all(entry.source)
+    if entry.tunnel_options is not None:
+        from .readers import merge
+
+        opts = load_all(entry.tunnel_options)
+        loaded = [merge.merge(c, merge.pick(c, opts)) for c in loaded]
+    if entry.connection:
+        loaded = [c for c in loaded if c.vpn_connection_id == entry.connection]
+    if len(loaded) != 1:
+        raise InputError(f"connection {entry.name!r}: the source holds {len(loaded)} matching connections; "
+                         "set 'connection: vpn-...'", str(entry.source))
+    return loaded[0]
+
+
+def _check_device(dev: DeviceEntry, conns: dict) -> list:
+    """Read one device config once and compare it with every connection it terminates."""
     from . import profile as prof
-    from .readers import load_all, read_text
-    from .validate.compare import validate_one
+    from .backends import base
+    from .readers import read_text
+    from .validate.compare import compare
+    from .validate.report import ConfigResult
 
     text = read_text(dev.config, what="device config")
     p = prof.load(dev.profile) if dev.profile else None
-    results = []
-    for cname in dev.connections:
-        entry = conns[cname]
-        loaded = load_all(entry.source)
-        if entry.tunnel_options is not None:
-            from .readers import merge
-
-            opts = load_all(entry.tunnel_options)
-            loaded = [merge.merge(c, merge.pick(c, opts)) for c in loaded]
-        if entry.connection:
-            loaded = [c for c in loaded if c.vpn_connection_id == entry.connection]
-        if len(loaded) != 1:
-            raise InputError(f"connection {cname!r}: the source holds {len(loaded)} matching connections; "
-                             "set 'connection: vpn-...'", str(entry.source))
-        r = validate_one(loaded[0], dev.vendor, text, profile=p, path=str(dev.config))
-        r.connection = cname
-        r.device = None
-        results.append(r)
-    return results
+    backend = base.get(dev.vendor)
+    base.refuse_foreign(backend, text, str(dev.config))
+    device = backend.read(text, str(dev.config))
+    return [ConfigResult(file=str(dev.config), vendor=backend.name, findings=compare(conns[c], device, p),
+                         connection=c) for c in dev.connections]
 
 
 def run_check(args: Any) -> int:
@@ -236,14 +242,16 @@ def run_check(args: Any) -> int:
         changed = changed_files(args.changed_since, m.path.parent)
         devices = [d for d in devices if _touched(d, m, changed)]
     jobs = args.jobs or (os.cpu_count() or 1)
+    needed = {c for d in devices for c in d.connections}
+    conns = {name: _load_connection(e) for name, e in m.connections.items() if name in needed}
     results = []
     if len(devices) >= 8 and jobs > 1:
         with ProcessPoolExecutor(max_workers=jobs) as ex:
-            for rs in ex.map(_check_device, devices, [m.connections] * len(devices), chunksize=4):
+            for rs in ex.map(_check_device, devices, [conns] * len(devices), chunksize=8):
                 results.extend(rs)
     else:
         for d in devices:
-            results.extend(_check_device(d, m.connections))
+            results.extend(_check_device(d, conns))
     # report paths relative to where vpncc runs (the repository root in CI): what annotations need
     from dataclasses import replace
 
