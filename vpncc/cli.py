@@ -353,7 +353,7 @@ def _add_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no warnings on stderr")
 
 
-def _add_profile(p: argparse.ArgumentParser) -> None:
+def _add_profile_options(p: argparse.ArgumentParser) -> None:
     from .profile import FIELDS
 
     p.add_argument("--profile", metavar="YAML", help="site profile (see `vpncc profile --example`)")
@@ -371,7 +371,14 @@ def _add_profile(p: argparse.ArgumentParser) -> None:
             g.add_argument(flag, dest="p_" + name, metavar=meta, default=None, help=f.metadata["help"])
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole CLI. With ``only``, the ~20 site-profile options are added to that command alone
+    (they are most of the parser's build time, and a run uses one command)."""
+
+    def _add_profile(p: argparse.ArgumentParser, command: str) -> None:
+        if only in (None, command):
+            _add_profile_options(p)
+
     ap = argparse.ArgumentParser(prog="vpncc", description="Compile and validate AWS Site-to-Site VPN configurations.")
     ap.add_argument("--version", action="version", version=f"vpncc {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
@@ -419,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fortios-version", choices=("6.4", "7.0", "7.2", "7.4"), help="FortiOS syntax (fortinet)")
     p.add_argument("--routing", choices=("frr", "bird"), help="routing daemon (strongswan)")
     p.add_argument("--base", metavar="CONFIG_XML", help="existing config.xml to merge into (pfsense --format merge)")
-    _add_profile(p)
+    _add_profile(p, "compile")
     p.set_defaults(func=cmd_compile)
 
     p = sub.add_parser("validate", help="check device configs against an AWS VPN file")
@@ -433,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--remediation", action="store_true", help="include commands that fix the findings")
     p.add_argument("-o", "--output", metavar="REPORT", help="write the report here")
     p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for many configs")
-    _add_profile(p)
+    _add_profile(p, "validate")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("lab", help="prove a compiled config against an emulated AWS side (root, Linux)")
@@ -444,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("swanctl", "legacy", "networkd"), help="strongSwan bundle format to run")
     p.add_argument("--routing", choices=("frr", "bird"), help="customer-side routing daemon")
     p.add_argument("--aws-bgp", choices=("bird", "frr"), default="bird", help="the emulated AWS side's BGP daemon")
-    _add_profile(p)
+    _add_profile(p, "lab")
     p.set_defaults(func=cmd_lab)
 
     p = sub.add_parser("check", help="validate every device in a manifest (vpncc.yaml)")
@@ -465,7 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv in (["--version"], ["-V"]):  # fast path: no argparse tree
         sys.stdout.write(f"vpncc {__version__}\n")
         return EXIT_OK
-    parser = build_parser()
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(only=command)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:
