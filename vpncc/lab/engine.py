@@ -195,10 +195,13 @@ class Lab:
                    "ESP, XFRM or VTI interfaces")
         self.adapt(("forceencaps = yes" if legacy else "encap = yes") + " on every tunnel: kernel-libipsec carries "
                    "ESP only in UDP (port 4500)")
-        self.adapt(", ".join(f"{k} -> {v}" for k, v in self.tun.items()) + ": charon's TUN devices take the "
-                   f"{'VTIs' if legacy else 'XFRM interfaces'}' place (addresses, MTU, sysctls, MSS clamping and "
-                   f"routes apply to them); {'mark' if legacy else 'if_id_in/if_id_out'} stays in the config and "
-                   "kernel-libipsec ignores it")
+        # interface kind and the key binding it to the SA: mark (VTIs), if_id (XFRM interfaces); pfSense's
+        # bundle binds VTIs by reqid, which stays in use
+        kind, key = ("VTIs", "mark") if legacy else (("XFRM interfaces", "if_id_in/if_id_out")
+                                                      if "if_id_in" in bundle.main else ("VTIs", None))
+        self.adapt(", ".join(f"{k} -> {v}" for k, v in self.tun.items()) + f": charon's TUN devices take the "
+                   f"{kind}' place (addresses, MTU, sysctls, MSS clamping and routes apply to them)"
+                   + (f"; {key} stays in the config and kernel-libipsec ignores it" if key else ""))
         if n > 1:
             self.adapt(f"each tunnel runs in its own charon (kernel-libipsec has one TUN device per charon); "
                        f"tunnel 2's charon uses IKE ports {CGW_PORTS[1][0]}/{CGW_PORTS[1][1]} instead of 500/4500 "

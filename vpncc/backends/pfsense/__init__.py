@@ -91,7 +91,8 @@ class PfsenseBackend(Backend):
         if conn.routing is Routing.BGP:
             body.append(("installedpackages", [
                 ("frr", [("config", s.frr)]), ("frrbgp", [("config", s.frrbgp + s.frrbgp_rows)]),
-                ("frrbgpadvanced", [("config", s.frrbgpadvanced)]), ("frrbgpneighbors", s.neighbors)]))
+                ("frrbgpadvanced", [("config", s.frrbgpadvanced)]), ("frrbgpneighbors", s.neighbors),
+                *([("frrglobalroutemaps", s.routemaps)] if s.routemaps else [])]))
         else:
             body += [("gateways", s.gateway_items + s.gateway_groups), ("staticroutes", s.routes)]
             if s.rules:

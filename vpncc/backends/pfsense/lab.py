@@ -31,7 +31,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...errors import UsageError
 from ...ir import Connection
@@ -62,7 +62,7 @@ class Vti:
 
 
 @dataclass
-class Bundle:
+class LabBundle:
     files: dict[str, str] = field(default_factory=dict)
     adaptations: list[str] = field(default_factory=list)
 
@@ -78,24 +78,26 @@ def lab_files(conn: Connection, profile: "Profile", options: "RenderOptions") ->
     if routing != "frr":
         raise UsageError(f"pfsense: pfSense routes with the FRR package, not {routing}")
     (xml,) = compile_files(conn, "pfsense", profile, format="xml").values()
-    b = build(xml, script_name=f"vpncc-{profile.name_prefix or 'aws-vpn'}-pfsense.sh",
-              lan=profile.local_networks)
+    # the script's name ends up in a shell command line (updown): plain characters only
+    prefix = re.sub(r"[^A-Za-z0-9._-]", "-", profile.name_prefix or "aws-vpn")
+    b = build(xml, script_name=f"vpncc-{prefix}-pfsense.sh", lan=profile.local_networks)
     return {**b.files, ADAPTATIONS_FILE: "".join(a + "\n" for a in b.adaptations)}
 
 
-def build(xml: str | bytes, *, script_name: str, lan: list[ipaddress.IPv4Network]) -> Bundle:
+def build(xml: str | bytes, *, script_name: str, lan: list[ipaddress.IPv4Network]) -> LabBundle:
     """The lab bundle of a config.xml (``lan``: the LAN subnet(s) the ``lan`` rules' source means)."""
     from ..strongswan.render import SCRIPT_DIR
 
     doc = parse(xml, deep_all=True)     # a compiled config.xml is small; FRR's lists live in packages
-    out = Bundle()
+    out = LabBundle()
     wan = wan_addresses(doc)
     mapped = swanctl_conf(doc, wan)
     vtis = vti_interfaces(doc)
     text, changes = adapt_swanctl(mapped, f"{SCRIPT_DIR}/{script_name}")
     out.files["swanctl.conf"] = text
-    out.adaptations += [f"swanctl.conf: WAN address {a} (get_interface_ip({i})) is phase 1's own identifier, the "
-                        "customer gateway address" for i, a in wan.items()]
+    out.adaptations += [f"swanctl.conf: mapped with {a} as the address of {i} (pfSense's get_interface_ip()): "
+                        "phase 1's own identifier, the customer gateway address the lab puts on its WAN"
+                        for i, a in wan.items()]
     out.adaptations += changes
     out.files[script_name] = linux_side(vtis, script_name)
     out.adaptations.append(f"{script_name}: the Linux side standing in for pfSense's VTIs (addresses, MTU, "
@@ -149,12 +151,17 @@ def vti_interfaces(doc: Document) -> list[Vti]:
             continue
         pairs = [(idinfo_to_cidr(p2.get("localid") or {}, True, "vti", ifaces),
                   idinfo_to_cidr(p2.get("remoteid") or {}, False, "vti", ifaces).split("/")[0], p2) for p2 in specs]
+        # the addresses reach a shell script: only well-formed IPv4 ones
+        pairs = [(l, r, p2) for l, r, p2 in pairs if _iface4(l) and _v4(r)]
         if p1.get("iketype") == "ikev1" or "splitconn" in p1:
             groups = [(p2.get("reqid"), [(l, r)]) for l, r, p2 in pairs]
         else:
             groups = [(specs[0].get("reqid"), [(l, r) for l, r, _ in pairs])]
         for reqid, addrs in groups:
-            v = Vti(ifname=f"{N.VTI_IF_PREFIX}{reqid}", reqid=int(reqid), remote_gateway=p1.get("remote-gateway", ""),
+            if not str(reqid).isdigit():
+                continue
+            gw = p1.get("remote-gateway", "")
+            v = Vti(ifname=f"{N.VTI_IF_PREFIX}{reqid}", reqid=int(reqid), remote_gateway=gw if _is_ip(gw) else "?",
                     addrs=addrs)
             for name, i in ifaces.items():
                 if isinstance(i, dict) and i.get("if") == v.ifname:
@@ -210,6 +217,8 @@ def _vti_child(out: list[str], child: dict[str, int], path: list[str], script: s
     out[child["policies"]] = f"{indent}policies = yes\n"
     changes.append(f"swanctl.conf {name}: policies = no -> yes (kernel-libipsec finds the SA of a packet from "
                    "its TUN device through the CHILD_SA's policies; pfSense's if_ipsec VTI by reqid)")
+    # ipsec<reqid>; the lab renames them to its TUN devices ipsec0, ipsec1... one after the other, which is
+    # safe because the xml format numbers reqids upwards from ikeid_start >= 1 (ipsec<n> -> ipsec<n-k>)
     ifname = f"{N.VTI_IF_PREFIX}{int(value('reqid') or 0) - N.REQID_BASE}"
     changes.append(f"swanctl.conf {name}: updown = {script} updown {ifname} added: the VTI stand-in goes down "
                    "with its CHILD_SA (on pfSense the VTI stays up and failover waits for BGP's hold time or the "
@@ -301,6 +310,14 @@ def _asnum(v: object) -> bool:
     return _intrange(v, 1, 4294967295)
 
 
+def _iface4(v: object) -> bool:
+    try:
+        ipaddress.IPv4Interface(str(v))
+        return "/" in str(v)
+    except ValueError:
+        return False
+
+
 def _v4(v: object) -> bool:
     try:
         ipaddress.IPv4Address(str(v))
@@ -347,6 +364,12 @@ WARNING = ("##################### DO NOT EDIT THIS FILE! ######################\
            "###################################################################\n!\n")
 
 
+def _text(v: str | None) -> str:
+    """A free-text value for frr.conf (descriptions, hostname): control characters become spaces, so a
+    value cannot end its line and start a command of its own."""
+    return re.sub(r"[\x00-\x1f\x7f]", " ", v or "")
+
+
 def _pkg(doc: Document) -> dict[str, Any]:
     pk = doc.section("installedpackages")
     out: dict[str, Any] = {}
@@ -374,23 +397,20 @@ def _php_config(node) -> dict[str, Any]:
 
 
 def _unported(cfg: dict[str, Any], notes: list[str]) -> None:
+    def unset(v: Any) -> bool:     # what the GUI saves for an untouched field
+        return _empty(v) or v in ("none", "no")
+
     for sec in ("frr", "frrbgp", "frrbgpadvanced"):
-        for k, v in cfg[sec].items():
-            if k not in _KNOWN[sec] and not _empty(v):
-                notes.append(f"frr.conf: FRR package setting {sec}/{k} is not reproduced by the lab")
-    for sec in cfg["other"]:
-        notes.append(f"frr.conf: FRR package section {sec} is not reproduced by the lab")
+        notes += [f"frr.conf: FRR package setting {sec}/{_text(k)} is not reproduced by the lab"
+                  for k, v in cfg[sec].items() if k not in _KNOWN[sec] and not unset(v)]
+    notes += [f"frr.conf: FRR package section {_text(sec)} is not reproduced by the lab" for sec in cfg["other"]]
     for rm in cfg["frrglobalroutemaps"]:
-        for k, v in rm.items():
-            if k not in _KNOWN["frrglobalroutemaps"] and not _empty(v) and v != "none":
-                notes.append(f"frr.conf: route-map {rm.get('name')} setting {k} is not reproduced by the lab")
+        notes += [f"frr.conf: route-map {_text(rm.get('name'))} setting {_text(k)} is not reproduced by the lab"
+                  for k, v in rm.items() if k not in _KNOWN["frrglobalroutemaps"] and not unset(v)]
     for n in cfg["frrbgpneighbors"]:
-        for k, v in n.items():
-            if k == "updatesource" and v == "default":
-                continue
-            if (k not in _KNOWN["frrbgpneighbors"] or k == "updatesource") and not _empty(v) and v != "none":
-                notes.append(f"frr.conf: FRR package neighbor setting {k} ({n.get('peer')}) is not reproduced "
-                             "by the lab")
+        notes += [f"frr.conf: FRR package neighbor setting {_text(k)} ({_text(n.get('peer'))}) is not reproduced "
+                  "by the lab" for k, v in n.items()
+                  if (k not in _KNOWN["frrbgpneighbors"] or (k == "updatesource" and v != "default")) and not unset(v)]
 
 
 def frr_bgp(doc: Document) -> tuple[str, list[str]]:
@@ -409,9 +429,9 @@ def frr_bgp(doc: Document) -> tuple[str, list[str]]:
     if system is None:
         notes.append(f"frr.conf: hostname {'.'.join(DEFAULT_HOST)} (pfSense's factory name; config.xml has no "
                      "<system>)")
-    text = WARNING + "frr defaults traditional\n" + f"hostname {host[0]}.{host[1]}\n"
+    text = WARNING + "frr defaults traditional\n" + f"hostname {_text(host[0])}.{_text(host[1])}\n"
     if not _empty(frr.get("password")):
-        text += f"password {frr['password']}\n"
+        text += f"password {_text(frr['password'])}\n"
     if not _empty(frr.get("logging")):
         text += "log syslog\n"
     text += "service integrated-vtysh-config\n!\n"
@@ -502,12 +522,12 @@ def _neighbors(nbs: list[dict], af: dict, maps: set) -> str:
         if _asnum(n.get("asnum")) or n.get("asnum") in ("internal", "external"):
             s += f" neighbor {peer} remote-as {n['asnum']}\n"
         if not _empty(n.get("descr")):
-            s += f" neighbor {peer} description {n['descr'][:80]}\n"
+            s += f" neighbor {peer} description {_text(n['descr'][:80])}\n"
         if not _empty(n.get("shutdown")):
             s += f" neighbor {peer} shutdown\n"
         base = (n.get("password_type") or "").split("-", 1)[0]
         if not _empty(n.get("password")) and base in ("frr", "both"):
-            s += f" neighbor {peer} password {n['password']}\n"
+            s += f" neighbor {peer} password {_text(n['password'])}\n"
         if _intrange(n.get("timers_keepalive"), 0, 65535):
             s += f" neighbor {peer} timers {n['timers_keepalive']}"
             if _intrange(n.get("timers_holdtime"), 0, 65535):
@@ -559,7 +579,7 @@ def _routemaps(maps: list[dict]) -> str:
             continue
         out += f"route-map {rm['name']} {rm['action']} {rm['seq']}\n"
         if not _empty(rm.get("descr")):
-            out += f" description {rm['descr']}\n"
+            out += f" description {_text(rm['descr'])}\n"
         if rm.get("call") in names and rm.get("call") != "none":
             out += f" call {rm['call']}\n"
         if rm.get("exitaction") == "next":
@@ -604,7 +624,7 @@ def frr_static(doc: Document, vtis: list[Vti], lan: list[ipaddress.IPv4Network])
         gw = gws.get(r.get("gateway"))
         if r.has("disabled") or gw is None or not _subnet4(r.get("network")):
             continue
-        lines.append(f"! static route {r.get('network')} via gateway {r.get('gateway')}\n")
+        lines.append(f"! static route {r.get('network')} via gateway {_text(r.get('gateway'))}\n")
         routes.setdefault((r.get("network"), *gw), 1)
     notes = []
     for _, rule in doc.rules.routed if doc.rules is not None else []:
@@ -614,13 +634,14 @@ def frr_static(doc: Document, vtis: list[Vti], lan: list[ipaddress.IPv4Network])
         if rule.has("disabled") or rule.get("type", "pass") != "pass" or grp is None or not _subnet4(net):
             continue
         src = rule.find("source")
-        what = src.get("network") if src is not None and src.get("network") else "any"
-        lines.append(f"! {rule.get('interface')} rule: {what} -> {net} through gateway group {rule.get('gateway')}\n")
+        what = _text(src.get("network")) if src is not None and src.get("network") else "any"
+        lines.append(f"! {_text(rule.get('interface'))} rule: {what} -> {net} through gateway group "
+                     f"{_text(rule.get('gateway'))}\n")
         for tier, name in grp:
             if name in gws:
                 key = (net, *gws[name])
                 routes[key] = min(routes.get(key, tier), tier)
-        notes.append(f"frr.conf: the {rule.get('interface')} rule that policy-routes {what}"
+        notes.append(f"frr.conf: the {_text(rule.get('interface'))} rule that policy-routes {what}"
                      + (f" ({', '.join(map(str, lan))} in the lab)" if what == "lan" and lan else "")
                      + f" to {net} through gateway group {rule.get('gateway')} (pf route-to) becomes FRR static "
                      "routes, tier n at distance n; a gateway is 'down' when its VTI stand-in is")
@@ -637,7 +658,8 @@ def _gateways(doc: Document, vtis: list[Vti]) -> tuple[dict[str, tuple[str, str]
     """Gateway name -> (address, VTI device); group name -> [(tier, gateway name)]. Includes the
     automatic ``<DESCR>_VTIV4`` gateway pfSense adds for an assigned VTI no configured gateway covers."""
     p1s, p2s, ifaces = _ipsec(doc)
-    dev = {name: i.get("if") for name, i in ifaces.items() if isinstance(i, dict)}
+    dev = {name: i.get("if") for name, i in ifaces.items()
+           if isinstance(i, dict) and re.fullmatch(r"[A-Za-z0-9_.-]{1,15}", i.get("if") or "")}
     sec = doc.section("gateways")
     gws: dict[str, tuple[str, str]] = {}
     items = sec.findall("gateway_item") if sec is not None else []

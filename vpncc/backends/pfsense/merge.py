@@ -256,6 +256,8 @@ def _merge_frr(doc: Document, s: R.Sections, edits: list[Edit]) -> None:
     pk = doc.section("installedpackages")
     wanted = [("frr", [("config", s.frr)]), ("frrbgp", [("config", s.frrbgp + s.frrbgp_rows)]),
               ("frrbgpadvanced", [("config", s.frrbgpadvanced)]), ("frrbgpneighbors", s.neighbors)]
+    if s.routemaps:
+        wanted.append(("frrglobalroutemaps", s.routemaps))
     if pk is None:
         edits.append(_before_end(raw, root, dump([("installedpackages", wanted)], 1), 1))
         return
@@ -265,8 +267,8 @@ def _merge_frr(doc: Document, s: R.Sections, edits: list[Edit]) -> None:
         if sec is None:
             missing.append((tag, content))
             continue
-        if tag == "frrbgpneighbors":
-            _add(sec, tag, [s.neighbors], 3, raw, root, edits)
+        if tag in ("frrbgpneighbors", "frrglobalroutemaps"):
+            _add(sec, tag, [content], 3, raw, root, edits)
             continue
         cfg = sec.find("config")
         new = content[0][1]

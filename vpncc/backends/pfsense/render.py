@@ -43,6 +43,7 @@ class Sections:
     frrbgp_rows: list[Node] = field(default_factory=list)      # <row> network entries
     frrbgpadvanced: list[Node] = field(default_factory=list)   # children of frrbgpadvanced/config
     neighbors: list[Node] = field(default_factory=list)        # <config> entries of frrbgpneighbors
+    routemaps: list[Node] = field(default_factory=list)        # <config> entries of frrglobalroutemaps
     gateway_items: list[Node] = field(default_factory=list)
     gateway_groups: list[Node] = field(default_factory=list)
     routes: list[Node] = field(default_factory=list)
@@ -210,10 +211,36 @@ def frr_bgpadvanced() -> list[Node]:
     return [("disableebgprequirepolicy", N.FRR_ON)]
 
 
-def frr_neighbor(conn: Connection, t: Tunnel, profile: Profile) -> Node:
+#: tunnel 1 is preferred: routes learned over a backup tunnel get this local preference, and routes
+#: announced over it carry the customer ASN twice more (as the strongSwan, Cisco and Junos configs do)
+BACKUP_LOCAL_PREF = 90
+
+
+def routemap_names(profile: Profile, t: Tunnel) -> tuple[str, str]:
+    return f"{object_base(profile)}_T{t.number}_IN", f"{object_base(profile)}_T{t.number}_OUT"
+
+
+def frr_routemaps(conn: Connection, t: Tunnel, profile: Profile) -> list[Node]:
+    """frr_global_routemaps.xml entries for a backup tunnel (the GUI saves "none" in unused selects)."""
+    asn = str(t.bgp.customer_asn) if t.bgp else ""
+    rin, rout = routemap_names(profile, t)
+    common = [("action", "permit"), ("seq", "10"), ("call", "none"), ("exitaction", "none"),
+              ("acl_match", "none"), ("prefix_match", "none"), ("nexthop_action", "none"), ("metric_action", "none")]
+    return [
+        ("config", [("name", rin), ("descr", f"AWS {label(conn, profile)} tunnel {t.number} (backup) in"), *common,
+                    ("localpref_action", "set"), ("localpref_value", str(BACKUP_LOCAL_PREF)),
+                    ("aspath_action", "none")]),
+        ("config", [("name", rout), ("descr", f"AWS {label(conn, profile)} tunnel {t.number} (backup) out"),
+                    *common, ("localpref_action", "none"), ("aspath_action", "setprepend"),
+                    ("aspath_value", f"{asn} {asn}")]),
+    ]
+
+
+def frr_neighbor(conn: Connection, t: Tunnel, profile: Profile, backup: bool = False) -> Node:
     b = t.bgp
     assert b is not None
     hold = b.hold_time_s
+    rin, rout = routemap_names(profile, t) if backup else ("none", "none")
     return ("config", [
         ("peer", str(b.neighbor)),
         ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
@@ -226,6 +253,8 @@ def frr_neighbor(conn: Connection, t: Tunnel, profile: Profile) -> Node:
         ("nexthopself", "disabled"),
         ("timers_keepalive", str(hold // 3)),
         ("timers_holdtime", str(hold)),
+        ("routemap_in", rin),
+        ("routemap_out", rout),
     ])
 
 
@@ -287,7 +316,8 @@ def build(conn: Connection, profile: Profile, plan: Plan) -> Sections:
         s.frr = frr_global()
         s.frrbgp, s.frrbgp_rows = frr_bgp(conn, profile)
         s.frrbgpadvanced = frr_bgpadvanced()
-        s.neighbors = [frr_neighbor(conn, t, profile) for t in conn.tunnels]
+        s.neighbors = [frr_neighbor(conn, t, profile, backup=i > 0) for i, t in enumerate(conn.tunnels)]
+        s.routemaps = [rm for t in conn.tunnels[1:] for rm in frr_routemaps(conn, t, profile)]
         if not profile.local_networks:
             notes.append("no local networks to advertise over BGP: set local_networks in the site profile")
     else:

@@ -364,7 +364,7 @@ def _packages(raw: bytes, pk: Node, lines: _Lines, path: str | None) -> list[Nod
     if raw[start_tag_end(raw, pk.start) - 2:start_tag_end(raw, pk.start)] == b"/>":
         return []
     lo = start_tag_end(raw, pk.start)
-    names = ["package", "frr", "frrbgp", "frrbgpneighbors", "frrbgpadvanced", "frrglobalraw"]
+    names = ["package", "frr", "frrbgp", "frrbgpneighbors", "frrbgpadvanced", "frrglobalraw", "frrglobalroutemaps"]
     hit = _locate(raw, lo, pk.end, names, 0)
     out = []
     if hit is None:  # odd markup inside: parse the whole section instead
