@@ -51,6 +51,7 @@ from ..ir import (
     Routing, Source, Tunnel, Warning,
 )
 from . import aws_xml
+from . import xml_doc
 
 FORMAT = "aws-json"
 
@@ -149,7 +150,7 @@ class _Index:
             return None
         start = self._starts[line - 1]
         end = self.text.find("\n", start)
-        return aws_xml.mask_line(self.text[start: end if end >= 0 else len(self.text)])
+        return xml_doc.mask_line(self.text[start: end if end >= 0 else len(self.text)])
 
 
 # -- key lookup ------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def _load(text: str, path: str | None) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         lines = text.splitlines()
-        ctx = aws_xml.mask_line(lines[e.lineno - 1]) if 0 < e.lineno <= len(lines) else None
+        ctx = xml_doc.mask_line(lines[e.lineno - 1]) if 0 < e.lineno <= len(lines) else None
         raise InputError(f"invalid JSON: {e.msg}", path, e.lineno, e.colno, ctx) from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", path) from None
@@ -293,7 +294,7 @@ def _connection(obj: dict, jp: tuple, ctx: _Ctx, extra: list[Warning],
     cgc_path = jp + (ck,)
     who = vpn_id or "connection"
     try:
-        base_list = aws_xml.read_doc(aws_xml.parse(cgc, ctx.path), ctx.path, FORMAT)
+        base_list = aws_xml.read_doc(xml_doc.parse(cgc, ctx.path), ctx.path, FORMAT)
     except InputError as e:
         inner = f" (XML line {e.line}" + (f", column {e.column})" if e.column else ")") if e.line else ""
         raise ctx.err(f"{who}: its CustomerGatewayConfiguration XML: {e.message}{inner}", cgc_path,
