@@ -35,6 +35,8 @@ class Capabilities:
     esp_encryption: frozenset[Encryption] = frozenset(Encryption)
     esp_integrity: frozenset[Integrity] = frozenset(Integrity)
     pfs_groups: frozenset[int] = frozenset(DH_GROUPS)
+    #: AES-GCM for the IKEv1 SA (no standard defines it; every built-in platform offers GCM in IKE only with IKEv2)
+    ikev1_gcm: bool = False
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,15 @@ class Backend(ABC):
             out.append(f"{conn.routing.value} routing")
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
+            if (t.ike.version is IkeVersion.IKEV1 and not caps.ikev1_gcm and t.ike.encryption
+                    and all(e.is_gcm for e in t.ike.encryption)):
+                out.append(f"{p}: IKE encryption {', '.join(e.value for e in t.ike.encryption)} with IKEv1 "
+                           "(AES-GCM in phase 1 only with IKEv2)")
+            if not t.ike.integrity:
+                out.append(f"{p}: IKE needs at least one integrity/PRF algorithm")
+            if any(not e.is_gcm for e in t.ipsec.encryption) and not t.ipsec.integrity:
+                out.append(f"{p}: ESP {', '.join(e.value for e in t.ipsec.encryption if not e.is_gcm)} needs an "
+                           "integrity algorithm")
             if t.ike.version not in caps.ike_versions:
                 out.append(f"{p}: IKE version {t.ike.version.value}")
             if t.inside_ipv6 is not None and not caps.ipv6_inside:

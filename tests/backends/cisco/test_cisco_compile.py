@@ -123,7 +123,7 @@ def test_static_routes_make_tunnel_2_a_backup():
 
 def test_ios_refuses_gcm_for_ikev1_phase1():
     conn = sample_connection(encryption=(Encryption.AES128_GCM_16,), esp_encryption=(Encryption.AES128,))
-    with pytest.raises(UnsupportedFeature, match="IKEv1 phase 1 with AES-GCM"):
+    with pytest.raises(UnsupportedFeature, match="AES-GCM in phase 1 only with IKEv2"):
         vpncc.compile(conn, "cisco-ios", PROFILE)
 
 

@@ -87,7 +87,7 @@ def test_static_without_remote_networks_is_missing_value() -> None:
 @pytest.mark.parametrize("conn, needle", [
     (sample_connection(dh_groups=(21, 22)), "IKE DH group 21, 22"),
     (sample_connection(integrity=(Integrity.SHA2_512,)), "IKE integrity SHA2-512"),
-    (sample_connection(encryption=(Encryption.AES128_GCM_16,)), "Junos offers AES-GCM for IKE only with IKEv2"),
+    (sample_connection(encryption=(Encryption.AES128_GCM_16,)), "AES-GCM in phase 1 only with IKEv2"),
     (sample_connection(pfs_groups=(17, 18)), "PFS group 17, 18"),
 ])
 def test_refusals(conn, needle) -> None:

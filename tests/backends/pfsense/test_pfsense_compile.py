@@ -190,7 +190,7 @@ def test_unsupported_items() -> None:
     v6 = sample_connection(ipv6=True)
     tiny = replace(sample_connection(), tunnels=tuple(replace(t, mtu=500, tcp_mss=400)
                                                       for t in sample_connection().tunnels))
-    for conn, want in ((gcm_v1, "AES-GCM phase 1 encryption with IKEv1"), (v6, "IPv6 inside"),
+    for conn, want in ((gcm_v1, "AES-GCM in phase 1 only with IKEv2"), (v6, "IPv6 inside"),
                        (tiny, "MTU 500")):
         with pytest.raises(UnsupportedFeature, match=re.escape(want)):
             compile_(conn)

@@ -54,8 +54,6 @@ class CiscoIosBackend(Backend):
             out.append("tunnel_start: Tunnel interface numbers end at 2147483647")
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
-            if t.ike.version is IkeVersion.IKEV1 and t.ike.encryption and all(e.is_gcm for e in t.ike.encryption):
-                out.append(f"{p}: IKEv1 phase 1 with AES-GCM only (IOS has GCM for IKE only in IKEv2)")
             if not N.DPD_RANGE[0] <= t.dpd.interval_s <= N.DPD_RANGE[1]:
                 out.append(f"{p}: DPD interval {t.dpd.interval_s} s (IOS: {N.DPD_RANGE[0]}-{N.DPD_RANGE[1]})")
             if not N.DPD_RETRY_RANGE[0] <= t.dpd.retries <= N.DPD_RETRY_RANGE[1]:

@@ -57,14 +57,6 @@ class FortinetBackend(Backend):
                            f"{names.NAME_MAX} characters of letters, digits, '-', '_' and '.'")
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
-            if t.ike.version.value == "ikev1" and t.ike.encryption and all(e.is_gcm for e in t.ike.encryption):
-                out.append(f"{p}: IKE encryption {', '.join(e.value for e in t.ike.encryption)} with IKEv1 "
-                           "(FortiOS offers AES-GCM in phase 1 only with IKEv2)")
-            if not t.ike.integrity:
-                out.append(f"{p}: phase 1 needs at least one integrity/PRF algorithm")
-            if any(not e.is_gcm for e in t.ipsec.encryption) and not t.ipsec.integrity:
-                out.append(f"{p}: ESP {', '.join(e.value for e in t.ipsec.encryption if not e.is_gcm)} "
-                           "needs an integrity algorithm")
             if t.ike.psk is not None:
                 why = psk_problem(t.ike.psk)
                 if why:

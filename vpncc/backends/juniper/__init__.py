@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
-from ...ir import Connection, IkeVersion
+from ...ir import Connection
 from ..base import Backend, Capabilities, RenderOptions
 from . import names as N
 
@@ -47,9 +47,6 @@ class JuniperBackend(Backend):
         out = super().unsupported(conn, profile, options)
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
-            if t.ike.version is IkeVersion.IKEV1 and t.ike.encryption and all(e.is_gcm for e in t.ike.encryption):
-                out.append(f"{p}: IKE encryption " + ", ".join(e.value for e in t.ike.encryption)
-                           + " (Junos offers AES-GCM for IKE only with IKEv2)")
             lo, hi = N.LIFETIME_RANGE
             if not lo <= t.ike.lifetime_s <= hi:
                 out.append(f"{p}: IKE lifetime {t.ike.lifetime_s} s (Junos: {lo}..{hi})")

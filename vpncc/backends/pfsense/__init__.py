@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Mapping, Sequence
 
 from ...errors import MissingValue, UsageError
-from ...ir import Connection, IkeVersion, Routing
+from ...ir import Connection, Routing
 from ..base import Backend, Capabilities, RenderOptions
 from . import names as N
 
@@ -52,8 +52,6 @@ class PfsenseBackend(Backend):
                 out.append(f"{field} {v!r}: not a pfSense interface name (wan, lan, optN, _vipN)")
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
-            if t.ike.version is IkeVersion.IKEV1 and t.ike.encryption and all(e.is_gcm for e in t.ike.encryption):
-                out.append(f"{p}: AES-GCM phase 1 encryption with IKEv1 (pfSense allows it only with IKEv2)")
             if not N.MTU_RANGE[0] <= t.mtu <= N.MTU_RANGE[1]:
                 out.append(f"{p}: MTU {t.mtu} (pfSense accepts {N.MTU_RANGE[0]}..{N.MTU_RANGE[1]})")
             mss = t.tcp_mss + N.MSS_OFFSET

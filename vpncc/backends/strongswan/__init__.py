@@ -66,14 +66,6 @@ class StrongswanBackend(Backend):
             out.append(f"tunnel_start {start}: interface names xfrmN must stay within 15 characters")
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
-            if t.ike.version.value == "ikev1" and t.ike.encryption and all(e.is_gcm for e in t.ike.encryption):
-                out.append(f"{p}: IKE encryption {', '.join(e.value for e in t.ike.encryption)} with IKEv1 "
-                           "(strongSwan offers AES-GCM for IKEv1 only in ESP, not for the IKE SA)")
-            if not t.ike.integrity:
-                out.append(f"{p}: IKE needs at least one integrity/PRF algorithm")
-            if any(not e.is_gcm for e in t.ipsec.encryption) and not t.ipsec.integrity:
-                out.append(f"{p}: ESP {', '.join(e.value for e in t.ipsec.encryption if not e.is_gcm)} needs an "
-                           "integrity algorithm")
             for what, value in (("IKE lifetime", t.ike.lifetime_s), ("IPsec lifetime", t.ipsec.lifetime_s),
                                 ("DPD interval", t.dpd.interval_s), ("MTU", t.mtu), ("TCP MSS", t.tcp_mss)):
                 if value < 1:
