@@ -33,10 +33,6 @@ def output_name(conn: Connection, index: int, ext: str) -> str:
     return f"{base}{ext}"
 
 
-def _ext(vendor: str) -> str:
-    return {"pfsense": ".xml", "strongswan": ".conf", "juniper": ".conf", "fortinet": ".conf"}.get(vendor, ".cfg")
-
-
 def _write(path: Path, text: str) -> None:
     # staged files are private (0600: they carry keys); durability comes from one sync before the renames
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -51,12 +47,13 @@ def _compile_into(conns: Sequence[tuple[int, Connection]], vendors: Sequence[str
     for i, conn in conns:
         name = output_name(conn, i, "")
         for vendor in vendors:
-            text = next(iter(compile_files(conn, vendor, profile, **kw).values()))
+            main_name, text = next(iter(compile_files(conn, vendor, profile, **kw).items()))
             if redact:
                 for t in conn.tunnels:
                     if t.ike.psk:
                         text = text.replace(t.ike.psk, "***")
-            rel = (f"{vendor}/" if len(vendors) > 1 else "") + name + _ext(vendor)
+            # the extension the backend gives its own main file (.cfg, .conf, .xml)
+            rel = (f"{vendor}/" if len(vendors) > 1 else "") + name + (Path(main_name).suffix or ".txt")
             staged = Path(stage) / (rel.replace("/", "__") + f".{os.getpid()}.{i}")
             _write(staged, text)
             out.append((name, rel, staged.name))

@@ -21,7 +21,7 @@ def test_compile_directory_to_directory_and_validate_fleet(tmp_path):
     r = cli("compile", str(src), "--vendor", "juniper", "--local-networks", "10.10.0.0/16", "-o", str(out))
     assert r.rc == 0, r.err
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["vpn-0e1a2b3c4d5e6f701.conf", "vpn-0f9e8d7c6b5a4f3e2.conf"]
+    assert files == ["vpn-0e1a2b3c4d5e6f701.set", "vpn-0f9e8d7c6b5a4f3e2.set"]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
     stray = tmp_path / "other.conf"
     stray.write_text("set security ike gateway x address 198.18.7.7\n")
@@ -29,8 +29,8 @@ def test_compile_directory_to_directory_and_validate_fleet(tmp_path):
             *[a for f in sorted(out.iterdir()) for a in ("--config", str(f))], "--config", str(stray))
     doc = json.loads(r.out)
     pairs = [(c["file"].rsplit("/", 1)[-1], c["connection"], c["compliant"]) for c in doc["configs"]]
-    assert pairs == [("vpn-0e1a2b3c4d5e6f701.conf", "vpn-0e1a2b3c4d5e6f701", True),
-                     ("vpn-0f9e8d7c6b5a4f3e2.conf", "vpn-0f9e8d7c6b5a4f3e2", True),
+    assert pairs == [("vpn-0e1a2b3c4d5e6f701.set", "vpn-0e1a2b3c4d5e6f701", True),
+                     ("vpn-0f9e8d7c6b5a4f3e2.set", "vpn-0f9e8d7c6b5a4f3e2", True),
                      ("other.conf", None, False)]
     assert [(f["rule"], f["tunnel"]) for f in doc["findings"]] == [("VPN101", None)]
     assert r.rc == 1
@@ -78,7 +78,7 @@ def test_several_vendors_into_one_directory_and_nothing_lands_on_failure(tmp_pat
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
         "cisco-ios/vpn-0e1a2b3c4d5e6f701.cfg", "cisco-ios/vpn-0f9e8d7c6b5a4f3e2.cfg",
         "fortinet/vpn-0e1a2b3c4d5e6f701.conf", "fortinet/vpn-0f9e8d7c6b5a4f3e2.conf",
-        "juniper/vpn-0e1a2b3c4d5e6f701.conf", "juniper/vpn-0f9e8d7c6b5a4f3e2.conf"]
+        "juniper/vpn-0e1a2b3c4d5e6f701.set", "juniper/vpn-0f9e8d7c6b5a4f3e2.set"]
     # a duplicate id: refused, and the directory keeps exactly what it had
     shutil.copy(EX / "hq.txt", src / "hq-copy.txt")
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
