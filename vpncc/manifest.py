@@ -215,20 +215,11 @@ def _load_connection(entry: ConnectionEntry):
 
 
 def _check_device(dev: DeviceEntry, conns: dict) -> list:
-    """Read one device config once and compare it with every connection it terminates."""
     from . import profile as prof
-    from .backends import base
-    from .readers import read_text
-    from .validate.compare import compare
-    from .validate.report import ConfigResult
+    from .validate.run import check_device
 
-    text = read_text(dev.config, what="device config")
     p = prof.load(dev.profile) if dev.profile else None
-    backend = base.get(dev.vendor)
-    base.refuse_foreign(backend, text, str(dev.config))
-    device = backend.read(text, str(dev.config))
-    return [ConfigResult(file=str(dev.config), vendor=backend.name, findings=compare(conns[c], device, p),
-                         connection=c) for c in dev.connections]
+    return check_device(str(dev.config), dev.vendor, {c: conns[c] for c in dev.connections}, profile=p)
 
 
 def run_check(args: Any) -> int:
