@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
-from typing import Any, Iterable
+from typing import Any
 
 from ..ir import Connection, Routing, Tunnel, get_path
 from ..profile import Profile
@@ -231,7 +231,3 @@ def validate_one(conn: Connection, vendor: str, config_text: str, *, profile: Pr
     device = backend.read(config_text, path)
     findings = compare(conn, device, profile)
     return ConfigResult(file=path, vendor=backend.name, findings=findings, device=device)
-
-
-def severities(findings: Iterable[Finding]) -> set[Severity]:
-    return {f.severity for f in findings}
