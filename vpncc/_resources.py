@@ -1,5 +1,5 @@
 """Where grammars/, templates/ and schemas/ are (inside the installed package, or at the repo root),
-and the private per-user cache folder for analysed grammars and compiled templates."""
+and the private per-user cache folder for generated parsers and compiled templates."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def resource_dir(name: str) -> Path:
 def cache_dir() -> str | None:
     """``$XDG_CACHE_HOME/vpncc`` (``~/.cache/vpncc``), created 0700; None when disabled
     (``VPNCC_NO_CACHE=1``) or unsafe (not ours, or writable by others). Never the shared temp dir:
-    the Lark cache is a pickle."""
+    cached parsers are code."""
     if os.environ.get("VPNCC_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -35,9 +35,3 @@ def cache_dir() -> str | None:
         return None
     return folder
 
-
-def lark_cache(name: str) -> str | bool:
-    """A cache file for ``Lark(..., cache=...)``: Lark checks a hash of grammar, options and version and
-    rebuilds silently on a mismatch or I/O error."""
-    folder = cache_dir()
-    return os.path.join(folder, f"{name}.cache") if folder else False

@@ -150,27 +150,3 @@ def test_grammar_is_conflict_free_lalr(caplog):
     finally:
         logger.setLevel(logging.CRITICAL)
     assert not [r for r in caplog.records if "conflict" in r.getMessage().lower()]
-
-
-def test_one_cached_parser():
-    assert aws_generic.parser() is aws_generic.parser()
-    opts = aws_generic.parser().options
-    assert (opts.parser, opts.lexer, opts.propagate_positions) == ("lalr", "contextual", True)
-
-
-def test_parser_builds_without_cache(monkeypatch):
-    monkeypatch.setenv("VPNCC_NO_CACHE", "1")
-    assert aws_generic._cache_file() is False
-    aws_generic.parser.cache_clear()
-    try:
-        assert read(BASE).tunnels[1].number == 2
-    finally:
-        aws_generic.parser.cache_clear()
-
-
-def test_cache_goes_to_a_private_directory(tmp_path, monkeypatch):
-    monkeypatch.delenv("VPNCC_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = aws_generic._cache_file()
-    assert path == str(tmp_path / "vpncc" / "aws_generic.lark.cache")
-    assert (tmp_path / "vpncc").stat().st_mode & 0o077 == 0

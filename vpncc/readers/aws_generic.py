@@ -12,7 +12,7 @@ line (secrets masked) and a hint. Semantic checks (ranges, address rules) are in
 from __future__ import annotations
 
 import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Callable, NamedTuple
 
 from .. import checks
@@ -89,66 +89,56 @@ def _items(tok) -> list[Item]:
     return out
 
 
-@lru_cache(maxsize=None)
+class _Blocks:
+    """Inline transformer (Lark calls its methods by rule name while parsing): builds Blocks, no parse
+    tree. Stateless, so one instance serves every parse."""
+
+    @staticmethod
+    def _split(children, kind, head):
+        items, groups, sections = [], [], []
+        for c in children:
+            if isinstance(c, str):  # a token (Lark's Token is a str)
+                items += _items(c)
+            elif c.kind == "group":
+                groups.append(c)
+            else:
+                sections.append(c)
+        return Block(kind, head, items, groups, sections)
+
+    def __default__(self, data, children, meta):
+        # Star/inlined helper rules: a bare holder instead of a Tree (the parent inlines its
+        # .children), so no Tree or position bookkeeping is spent on them.
+        return _Holder(children)
+
+    def start(self, children):
+        return children
+
+    def preamble(self, children):
+        return self._split(children, "preamble", None)
+
+    def _headed(kind):  # noqa: N805 - helper used at class creation
+        def build(self, children):
+            return self._split(children[1:], kind, children[0])
+        return build
+
+    tunnel = _headed("tunnel")
+    footer = _headed("footer")
+    group = _headed("group")
+    ike = _headed("ike")
+    ipsec = _headed("ipsec")
+    iface = _headed("iface")
+    bgp = _headed("bgp")
+    static = _headed("static")
+    del _headed
+
+
 def parser():
-    """The one cached Lark parser for the generic format (built on first use; Lark imported lazily)."""
-    from lark import Lark, Token, Transformer
+    """The one cached LALR parser for the generic format (vpncc._lark: built on first use)."""
+    from .._lark import load
 
-    class _Blocks(Transformer):
-        """Inline transformer: builds Blocks while parsing (no parse tree). Stateless, so shareable."""
-
-        @staticmethod
-        def _split(children, kind, head):
-            items, groups, sections = [], [], []
-            for c in children:
-                if isinstance(c, Token):
-                    items += _items(c)
-                elif c.kind == "group":
-                    groups.append(c)
-                else:
-                    sections.append(c)
-            return Block(kind, head, items, groups, sections)
-
-        def __default__(self, data, children, meta):
-            # Star/inlined helper rules: a bare holder instead of a Tree (the parent inlines its
-            # .children), so no Tree or position bookkeeping is spent on them.
-            return _Holder(children)
-
-        def start(self, children):
-            return children
-
-        def preamble(self, children):
-            return self._split(children, "preamble", None)
-
-        def _headed(kind):  # noqa: N805 - helper used at class creation
-            def build(self, children):
-                return self._split(children[1:], kind, children[0])
-            return build
-
-        tunnel = _headed("tunnel")
-        footer = _headed("footer")
-        group = _headed("group")
-        ike = _headed("ike")
-        ipsec = _headed("ipsec")
-        iface = _headed("iface")
-        bgp = _headed("bgp")
-        static = _headed("static")
-        del _headed
-
-    from .._resources import resource_dir
-
-    grammar = (resource_dir("grammars") / "aws_generic.lark").read_text(encoding="utf-8")
     # Positions come from the tokens (the inline transformer builds no tree), but keep them on
     # so that a tree-building use of this grammar gets node positions too.
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
-                transformer=_Blocks(), maybe_placeholders=False, cache=_cache_file())
-
-
-def _cache_file() -> str | bool:
-    """Lark's analysed grammar in the per-user cache (~15 ms less start-up); VPNCC_NO_CACHE=1 turns it off."""
-    from .._resources import lark_cache
-
-    return lark_cache("aws_generic.lark")
+    return load("aws_generic.lark", _Blocks, propagate_positions=True)
 
 
 # -- entry point ----------------------------------------------------------------------------------
@@ -156,12 +146,10 @@ def _cache_file() -> str | bool:
 def read(text: str, path: str | None = None) -> Connection:
     """Parse one AWS generic configuration file into a Connection (see module docstring)."""
     text = _prepare(text, path)
-    lark_parser = parser()
-    from lark.exceptions import UnexpectedInput
-
+    grammar = parser()
     try:
-        blocks = lark_parser.parse(text)
-    except UnexpectedInput as exc:
+        blocks = grammar.parser.parse(text)
+    except grammar.UnexpectedInput as exc:
         raise _lark_error(exc, path, text.split("\n")) from None
     return _Reader(path, text).build(blocks)
 

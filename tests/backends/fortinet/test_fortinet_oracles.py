@@ -46,7 +46,7 @@ def test_output_is_valid_for_the_version_and_both_parsers_agree(case: str, versi
     assert TABLES | {"router bgp" if conn.routing.value == "bgp" else "router static"} == set(theirs)
     paths = tuple(theirs)
     pre = prefilter(text, paths)
-    ours = {p: sorted(re.sub(r"#\d+$", "", k) for k in n.edits) for p, n in build(parser().parse(pre.text),
+    ours = {p: sorted(re.sub(r"#\d+$", "", k) for k in n.edits) for p, n in build(parser().parser.parse(pre.text),
                                                                                     pre.linemap).items()}
     assert ours == theirs and all(theirs[p] for p in TABLES)
     bgp = next((c for c in parsed["configs"] if c.get("config") == "router bgp"), None)

@@ -129,7 +129,7 @@ def test_omitted_dhgrp_uses_the_family_default_from_the_header(header, groups) -
 def test_grammar_parses_escapes_and_multi_value() -> None:
     pre = prefilter('config vpn ipsec phase1-interface\n edit "a\\"b"\n  set proposal x y z\n'
                     '  set psksecret "q\\\\w\\"e"\n  unset dhgrp\n next\nend\n', ("vpn ipsec phase1-interface",))
-    tables = build(parser().parse(pre.text), pre.linemap)
+    tables = build(parser().parser.parse(pre.text), pre.linemap)
     entry = tables["vpn ipsec phase1-interface"].edits['a"b']
     assert entry.get("proposal").values == ["x", "y", "z"]
     assert entry.get("psksecret").values == ['q\\w"e'] and entry.line == 2

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 _QUOTED_OR_BANG = re.compile(r'"(?:[^"\\]|\\.)*"?|\s!')
 
@@ -208,15 +207,11 @@ def _opens_string(rest: str, inside: bool = False) -> bool:
     return inside
 
 
-@lru_cache(maxsize=1)
 def parser():
-    """The one LALR parser for grammars/fortios.lark (built on first use, then reused)."""
-    from lark import Lark
+    """The one LALR parser for grammars/fortios.lark (vpncc._lark: built on first use, then reused)."""
+    from ..._lark import load
 
-    from ..._resources import resource_dir
-
-    grammar = (resource_dir("grammars") / "fortios.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", start="start", maybe_placeholders=False)
+    return load("fortios.lark", start="start")
 
 
 def unquote(token: str) -> str:
@@ -229,7 +224,7 @@ def unquote(token: str) -> str:
 def build(tree, linemap: list[int]) -> dict[str, Node]:
     """Top-level blocks by path; repeated blocks and repeated ``edit`` of one key merge, later wins,
     as when the CLI applies them one after the other. ``edit 0`` (next free id) always adds."""
-    from lark import Token
+    Token = parser().Token
 
     def orig(tok) -> int:
         ln = getattr(tok, "line", None) or 1

@@ -37,11 +37,10 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
                 raise InputError(f"this looks like {what}, not a FortiOS (FortiGate) configuration", path)
         raise InputError("no FortiOS `config ... end` block found: this is not a FortiGate configuration",
                          path)
-    from lark.exceptions import UnexpectedInput
-
+    grammar = parser()
     try:
-        tree = parser().parse(pre.text)
-    except UnexpectedInput as e:  # pragma: no cover - the prefilter only hands over well-formed text
+        tree = grammar.parser.parse(pre.text)
+    except grammar.UnexpectedInput as e:  # pragma: no cover - the prefilter only hands over well-formed text
         ln = pre.linemap[e.line - 1] if 0 < e.line <= len(pre.linemap) else None
         raise InputError("cannot parse this FortiOS block", path, ln, hint="check quotes and "
                          "config/edit/next/end pairs") from None

@@ -11,7 +11,6 @@ import os
 import re
 import shlex
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel
@@ -44,14 +43,10 @@ class Conn:
     settings: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
 def _parser():
-    import lark
+    from ..._lark import load
 
-    from ..._resources import resource_dir
-
-    grammar = (resource_dir("grammars") / "ipsec_conf.lark").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", lexer="contextual")
+    return load("ipsec_conf.lark").parser
 
 
 _SETTING = re.compile(r"^[ \t]+([A-Za-z0-9_%.-]+)[ \t]*=[ \t]*(.*?)[ \t]*$")

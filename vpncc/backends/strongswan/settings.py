@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ...errors import InputError, mask_secret_line
 
@@ -67,42 +66,40 @@ def quote_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-@lru_cache(maxsize=1)
+class _Build:
+    """Inline transformer: tuples instead of a parse tree (tree building dominated the time on
+    100k-line files)."""
+
+    def start(self, c):
+        return c
+
+    def setting(self, c):
+        parts = []
+        for tok in (c[1] if len(c) > 1 and c[1] is not None else ()):
+            parts.append(_unquote(str(tok)) if tok.type == "STRING" else str(tok))
+        return ("set", str(c[0]), " ".join(parts), c[0].line)
+
+    def value(self, c):
+        return c
+
+    def refs(self, c):
+        return ("refs", [str(x) for x in c])
+
+    def section(self, c):
+        name, rest = c[0], c[1:]
+        refs: list[str] = []
+        if rest and isinstance(rest[0], tuple) and rest[0][0] == "refs":
+            refs, rest = rest[0][1], rest[1:]
+        return ("sec", str(name), name.line, refs, [x for x in rest if x is not None])
+
+    def include(self, c):
+        return ("inc", str(c[0]), c[0].line)
+
+
 def _parser():
-    import lark
+    from ..._lark import load
 
-    from ..._resources import resource_dir
-
-    class Build(lark.Transformer):
-        """Tuples instead of a parse tree (tree building dominated the time on 100k-line files)."""
-
-        def start(self, c):
-            return c
-
-        def setting(self, c):
-            parts = []
-            for tok in (c[1] if len(c) > 1 and c[1] is not None else ()):
-                parts.append(_unquote(str(tok)) if tok.type == "STRING" else str(tok))
-            return ("set", str(c[0]), " ".join(parts), c[0].line)
-
-        def value(self, c):
-            return c
-
-        def refs(self, c):
-            return ("refs", [str(x) for x in c])
-
-        def section(self, c):
-            name, rest = c[0], c[1:]
-            refs: list[str] = []
-            if rest and isinstance(rest[0], tuple) and rest[0][0] == "refs":
-                refs, rest = rest[0][1], rest[1:]
-            return ("sec", str(name), name.line, refs, [x for x in rest if x is not None])
-
-        def include(self, c):
-            return ("inc", str(c[0]), c[0].line)
-
-    grammar = (resource_dir("grammars") / "swanctl.lark").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", lexer="contextual", transformer=Build(), maybe_placeholders=False)
+    return load("swanctl.lark", _Build)
 
 
 def _unquote(s: str) -> str:
@@ -134,11 +131,10 @@ def parse(text: str, *, path: str | None = None, line_offset: int = 0, base_dir:
           notes: list | None = None, _depth: int = 0) -> Section:
     """Parse settings text into a root :class:`Section`. Includes are read relative to
     ``base_dir`` (default: the directory of ``path``); unreadable includes become notes."""
-    import lark
-
+    grammar = _parser()
     try:
-        items = _parser().parse(text if text.endswith("\n") else text + "\n")
-    except lark.exceptions.UnexpectedInput as e:
+        items = grammar.parser.parse(text if text.endswith("\n") else text + "\n")
+    except grammar.UnexpectedInput as e:
         line = getattr(e, "line", None)
         col = getattr(e, "column", None)
         lines = text.splitlines()
