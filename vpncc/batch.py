@@ -47,7 +47,7 @@ def _compile_into(conns: Sequence[tuple[int, Connection]], vendors: Sequence[str
     for i, conn in conns:
         name = output_name(conn, i, "")
         for vendor in vendors:
-            main_name, text = next(iter(compile_files(conn, vendor, profile, **kw).items()))
+            main_name, text = next(iter(compile_files(conn, vendor, profile, main_only=True, **kw).items()))
             if redact:
                 for t in conn.tunnels:
                     if t.ike.psk:

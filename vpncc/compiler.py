@@ -99,17 +99,19 @@ def header_lines(conn: Connection, backend: base.Backend, profile: Profile, prof
 def compile_files(conn: Connection, vendor: str, profile: Profile | None = None, *,
                   format: str | None = None, profile_path: str | None = None,
                   psks: Mapping[int, str] | None = None, extra: Mapping[str, Any] | None = None,
-                  ) -> dict[str, str]:
+                  main_only: bool = False) -> dict[str, str]:
+    """Compile one connection for one vendor: {file name: text}, the main config first. ``main_only``:
+    only the main file is needed (bundles such as strongSwan's skip rendering the rest)."""
     backend = base.get(vendor)
     prof, defaulted = resolve_profile(conn, backend, profile)
     conn = fill_missing(conn, prof, {**psks_from_env(conn), **(psks or {})})
     header = header_lines(conn, backend, prof, profile_path, defaulted)
-    options = base.RenderOptions(format=format, header=header, extra=dict(extra or {}))
+    options = base.RenderOptions(format=format, header=header, extra=dict(extra or {}), main_only=main_only)
     base.check_supported(backend, conn, prof, options)
     return backend.render(conn, prof, options)
 
 
 def compile(conn: Connection, vendor: str, profile: Profile | None = None, **kw: Any) -> str:
     """Compile one connection for one vendor; returns the main config text."""
-    files = compile_files(conn, vendor, profile, **kw)
+    files = compile_files(conn, vendor, profile, main_only=True, **kw)
     return next(iter(files.values()))

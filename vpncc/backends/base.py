@@ -55,6 +55,8 @@ class RenderOptions:
     format: str | None = None
     header: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: only the main (first) file is wanted: a backend that renders a bundle may skip the rest
+    main_only: bool = False
 
 
 class Backend(ABC):

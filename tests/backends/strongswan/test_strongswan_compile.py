@@ -270,3 +270,13 @@ def test_ipsec_conf_parses_with_ipsecparse() -> None:
     assert c1["mark"] == "100"
     assert c1["leftupdown"].endswith("updown vti1")
     assert conf[("conn", "vpn-0a1b2c3d4e5f60718-tunnel2")]["ike"] == "aes128-sha1-modp1024!"
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_main_only_gives_the_same_main_file(variant: str) -> None:
+    """Batch output asks for the main file only; it must be the bundle's main file, byte for byte."""
+    conn, fmt, extra = VARIANTS[variant]
+    whole = compile_files(conn, "strongswan", PROFILE, format=fmt, extra=extra)
+    main = compile_files(conn, "strongswan", PROFILE, format=fmt, extra=extra, main_only=True)
+    assert len(whole) > 3 and list(main) == list(whole)[:1]
+    assert main[next(iter(main))] == whole[next(iter(whole))]

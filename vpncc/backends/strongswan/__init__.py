@@ -82,7 +82,7 @@ class StrongswanBackend(Backend):
                                 "remote_networks in a site profile): a static configuration without routes "
                                 "carries no traffic"])
         return render_files(conn, profile, options.format or "swanctl", tuple(options.header),
-                            dict(options.extra or {}))
+                            dict(options.extra or {}), main_only=options.main_only)
 
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":
         from .read import read

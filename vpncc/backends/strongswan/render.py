@@ -180,15 +180,19 @@ def context(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...
 
 
 def render_files(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...],
-                 extra: dict | None) -> dict[str, str]:
+                 extra: dict | None, main_only: bool = False) -> dict[str, str]:
     routing, firewall = options_of(extra)
     ctx = context(conn, profile, fmt, header, routing, firewall)
     files: dict[str, str] = {}
     if fmt == "legacy":
         files["ipsec.conf"] = template("ipsec.conf.j2", **ctx)
+        if main_only:
+            return files
         files["ipsec.secrets"] = template("ipsec.secrets.j2", **ctx)
     else:
         files["swanctl.conf"] = template("swanctl.conf.j2", **ctx)
+        if main_only:
+            return files
     if fmt == "networkd":
         for t in ctx["tunnels"]:
             files[f"50-vpncc-{t['ifname']}.netdev"] = template("netdev.j2", t=t, **ctx)
