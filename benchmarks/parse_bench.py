@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {"python": platform.python_version(), "machine": platform.machine(), "cold_first_read_ms":
                round(cold * 1000, 2), "files": []}
-    lark_parser = aws_generic.parser()
+    lark_parser = aws_generic.parser().parser
     for f in files:
         text = f.read_text()
         prepared = text if text.endswith("\n") else text + "\n"
