@@ -80,7 +80,7 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
             return not "".join(h[1:2]).lower().startswith("tu")
         return h[0] in ("access-list", "route", "mtu", "name", "sysopt")
 
-    nodes = parse(text, syntax="asa", top=TOP, path=path, keep=keep, contexts=CONTEXTS, light=light)
+    nodes = parse(text, top=TOP, path=path, keep=keep, contexts=CONTEXTS, light=light)
     return _Reader(path).run(nodes)
 
 

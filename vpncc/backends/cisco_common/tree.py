@@ -2,7 +2,7 @@
 
 Steps: drop `show running-config` noise (banners, certificate chains, `!`/`:` comments, `end`/`exit`,
 Markdown fences and image lines of copied AWS examples), keep only the top-level stanzas a backend asks
-for (so that a 100,000-line config stays cheap), build the tree with ciscoconfparse2, and expand
+for (so that a 100,000-line config stays cheap), nest their lines by indentation, and expand
 abbreviated keywords (`int tu1`, `ip add`, `crypto isakmp pol`) with a per-context command trie.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 # -- command tries for abbreviation expansion --------------------------------------------------
 
@@ -112,93 +112,95 @@ _NOISE = re.compile(
 _BANNER = re.compile(r"^banner\s+\S+\s*(\^C|\S)?(.*)$")
 
 
-def clean_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(line number, line) of the lines that are configuration, without noise and comments."""
+def stanzas(text: str, top: Trie, keep: Callable[[list[str]], bool],
+            ) -> Iterator[tuple[list[str], list[tuple[int, str]]]]:
+    """(expanded head words, [(line number, line), ...]) of each top-level stanza (a head line and
+    its indented lines) whose head ``keep`` accepts. Noise and comments are left out and never end a
+    stanza; tabs are expanded to 8 columns, trailing blanks dropped. The indented lines of a stanza
+    that is not kept are skipped unread: that is most of a big config's lines."""
+    cur: list[tuple[int, str]] | None = None  # the kept stanza being read
+    head: list[str] = []
     banner_delim: str | None = None
     for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.expandtabs(8).rstrip()
         if banner_delim is not None:
-            if banner_delim in line:
+            # banner text (any indentation, any words) runs to the line holding the delimiter
+            if banner_delim in raw:
                 banner_delim = None
             continue
-        s = line.lstrip()
-        if not s or s.startswith("!") or _NOISE.match(s):
+        c = raw[:1]
+        if c == "!" or (cur is None and (c == " " or c == "\t")):
             continue
-        if line[0] != " ":
-            m = _BANNER.match(line)
-            if m:
-                delim = m.group(1)
-                if delim and delim not in (m.group(2) or ""):
-                    banner_delim = delim
-                continue
-        yield n, line
+        line = raw.expandtabs(8).rstrip()
+        s = line.lstrip()
+        if not s or s[0] == "!" or _NOISE.match(s):
+            continue
+        if line[0] == " ":
+            cur.append((n, line))
+            continue
+        m = _BANNER.match(line)
+        if m:  # a banner inside a stanza does not end it
+            delim = m.group(1)
+            if delim and delim not in (m.group(2) or ""):
+                banner_delim = delim
+            continue
+        if cur is not None:
+            yield head, cur
+        head = expand(s.split(), top)
+        cur = [(n, line)] if keep(head) else None
+    if cur is not None:
+        yield head, cur
 
 
-def stanzas(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
-    """Group cleaned lines into top-level stanzas (a head line and its indented lines)."""
-    cur: list[tuple[int, str]] = []
-    for n, line in lines:
-        if line[0] != " " and cur:
-            yield cur
-            cur = []
-        if line[0] == " " and not cur:
-            continue  # indented text before any head: nothing to attach it to
-        cur.append((n, line))
-    if cur:
-        yield cur
-
-
+#: IOS/ASA nest a few levels; deeper input is refused with a clear error instead of being walked
 MAX_INDENT = 64
 
 
-def parse(text: str, *, syntax: str, top: Trie, path: str | None = None, keep: Callable[[list[str]], bool],
+def parse(text: str, *, top: Trie, path: str | None = None, keep: Callable[[list[str]], bool],
           contexts: Mapping[tuple[str, ...], Trie], light: Callable[[list[str]], bool] = lambda h: False,
           ) -> list[Node]:
-    """Tree of the kept stanzas. ``keep`` sees the expanded head words of each top-level stanza;
-    ``contexts`` maps a parent's leading words to the trie used for its children. Stanzas that
-    ``light`` accepts (one-line commands, flat stanzas such as LAN interfaces) skip ciscoconfparse2:
-    their indented lines become direct children, which keeps big configs fast."""
-    kept: list[tuple[int, str]] = []
-    flat: list[Node] = []
-    for st in stanzas(clean_lines(text)):
-        head = expand(st[0][1].split(), top)
-        if not keep(head):
-            continue
+    """Top-level nodes of the kept stanzas, in line order. ``keep`` sees the expanded head words of
+    each top-level stanza; ``contexts`` maps a parent's leading words to the trie used for its
+    children. Stanzas that ``light`` accepts (one-line commands, flat stanzas such as LAN interfaces)
+    are not nested: their indented lines become direct children, which keeps big configs fast.
+
+    The other kept stanzas form one indentation tree, as IOS and ASA print it: a line's parent is the
+    nearest preceding kept line that is indented less (any mix of indents, e.g. a line indented less
+    than its previous sibling but more than the head, still hangs under the head). Indentation counts
+    every leading whitespace character (tabs were expanded to 8 columns): a head line pasted with a
+    leading no-break space counts as indented and lands under the previous kept stanza. A line
+    starting with a space that has no such parent is dropped. IOS and ASA print the same indentation
+    structure."""
+    out: list[Node] = []
+    # open ancestors of the next line: (indent, node, trie for its children), indents increasing
+    stack: list[tuple[int, Node, Trie]] = []
+    for head, st in stanzas(text, top, keep):
+        n0, l0 = st[0]
         if light(head):
             sub = _context(contexts, tuple(head))
-            node = Node(head, st[0][0], st[0][1])
+            node = Node(head, n0, l0)
             node.children = [Node(expand(l.split(), sub), n, l) for n, l in st[1:]]
-            flat.append(node)
-        else:
-            kept.extend(st)
-    if not kept:
-        return flat
-    for n, l in kept:
-        # IOS/ASA nest a few levels; thousands of levels would only exhaust ciscoconfparse2's recursion
-        if len(l) - len(l.lstrip(" ")) > MAX_INDENT:
-            from ...errors import InputError
+            out.append(node)
+            continue
+        for n, l in st:
+            indent = len(l) - len(l.lstrip())
+            if indent > MAX_INDENT and len(l) - len(l.lstrip(" ")) > MAX_INDENT:
+                from ...errors import InputError
 
-            raise InputError(f"indented {len(l) - len(l.lstrip(' '))} columns: Cisco configurations nest a few "
-                             f"levels (at most {MAX_INDENT} columns are read)", path, n, 1, context=l[:120])
-    from ciscoconfparse2 import CiscoConfParse  # heavy import: only when reading
-
-    lines = [l for _, l in kept]
-    conf = CiscoConfParse(lines, syntax=syntax, loguru=False, ignore_blank_lines=True)
-    out: list[Node] = []
-
-    def build(obj, trie_: Trie, path: tuple[str, ...]) -> Node:
-        words = expand(obj.text.split(), trie_)
-        node = Node(words, kept[obj.linenum][0], obj.text)
-        sub = _context(contexts, tuple(words))
-        for c in obj.children:
-            node.children.append(build(c, sub, path + tuple(words[:3])))
-        return node
-
-    for obj in conf.objs:
-        if obj.parent is obj or obj.parent is None or getattr(obj.parent, "linenum", -1) == obj.linenum:
-            if obj.text[:1] != " ":
-                out.append(build(obj, top, ()))
-    return sorted(out + flat, key=lambda n: n.line)
+                cols = len(l) - len(l.lstrip(" "))
+                raise InputError(f"indented {cols} columns: Cisco configurations nest a few levels (at most "
+                                 f"{MAX_INDENT} columns are read)", path, n, 1, context=l[:120])
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            if stack:
+                parent = stack[-1]
+                node = Node(expand(l.split(), parent[2]), n, l)
+                parent[1].children.append(node)
+            else:
+                node = Node(head if n == n0 else expand(l.split(), top), n, l)
+                if l[0] != " ":
+                    out.append(node)
+            stack.append((indent, node, _context(contexts, tuple(node.words))))
+    return out
 
 
 def _context(contexts: Mapping[tuple[str, ...], Trie], words: tuple[str, ...]) -> Trie:

@@ -137,7 +137,7 @@ class _State:
 
 def read(text: str, path: str | None = None) -> DeviceConfig:
     sniff(text, path, "ios")
-    nodes = parse(text, syntax="ios", top=TOP, path=path, keep=_keep, contexts=CONTEXTS, light=_light)
+    nodes = parse(text, top=TOP, path=path, keep=_keep, contexts=CONTEXTS, light=_light)
     dev = DeviceConfig(vendor="cisco-ios", path=path)
     st = _State()
     for n in nodes:
