@@ -54,6 +54,49 @@ def median_proc(cmd: list[str], n: int) -> tuple[float, int, int]:
     return (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2])
 
 
+def bytecode_compiled() -> str:
+    """Byte-compile vpncc as `pip install` does (an editable checkout under PYTHONDONTWRITEBYTECODE
+    would otherwise recompile every module in every process, which no installed copy does)."""
+    import compileall
+
+    import vpncc
+
+    pkg = Path(vpncc.__file__).resolve().parent
+    ok = compileall.compile_dir(str(pkg), quiet=1, force=False)
+    return f"vpncc bytecode compiled ({pkg})" if ok else f"could not byte-compile {pkg}"
+
+
+def fs_baseline(files: list[tuple[str, int]], parent: Path) -> float:
+    """Wall seconds to create the same number of files of the same sizes with plain writes in a fresh
+    folder on the same file system: what the output costs before vpncc does anything."""
+    d = Path(tempfile.mkdtemp(dir=parent, prefix="fs-baseline-"))
+    t0 = time.perf_counter()
+    for name, size in files:
+        fd = os.open(d / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, b"x" * size)
+        os.close(fd)
+    os.sync()
+    wall = time.perf_counter() - t0
+    shutil.rmtree(d, ignore_errors=True)
+    return wall
+
+
+def ccp_baseline(path: Path, reps: int) -> tuple[str, float, int]:
+    """The faster of ciscoconfparse2 and (if installed) the older ciscoconfparse parsing ``path`` in a
+    fresh process: the stricter baseline."""
+    best = None
+    for mod in ("ciscoconfparse2", "ciscoconfparse"):
+        code = f"import sys; from {mod} import CiscoConfParse; CiscoConfParse(sys.argv[1], syntax='ios')"
+        if subprocess.run([sys.executable, "-c", f"import {mod}"], capture_output=True).returncode:
+            continue
+        w, rss, _ = median_proc([sys.executable, "-c", code, str(path)], reps)
+        if best is None or w < best[1]:
+            best = (mod, w, rss)
+    if best is None:
+        raise RuntimeError("neither ciscoconfparse2 nor ciscoconfparse is installed (pip install -e '.[test]')")
+    return best
+
+
 def median_inproc(fn, n: int) -> float:
     fn()  # warm
     times = []
@@ -95,7 +138,8 @@ def main() -> int:
     import ipaddress
 
     machine = {"python": platform.python_version(), "platform": platform.platform(),
-               "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()}
+               "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
+               "bytecode": bytecode_compiled()}
     print(f"machine: {machine}")
     print("| what | value | baseline | ratio | target | status |\n|---|---|---|---|---|---|")
     t = Table()
@@ -104,9 +148,11 @@ def main() -> int:
     prof = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
                    remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
 
+    compile_cmd = vc + ["compile", str(SAMPLE), "--vendor", "cisco", "--local-networks", "10.10.0.0/16",
+                        "-o", "/dev/null"]
+    run_proc(compile_cmd)  # a first use fills the per-user parser/template cache, as any earlier run would
     base, _, _ = median_proc([sys.executable, "-c", "pass"], reps)
-    w, _, rc = median_proc(vc + ["compile", str(SAMPLE), "--vendor", "cisco", "--local-networks", "10.10.0.0/16",
-                                 "-o", "/dev/null"], reps)
+    w, _, rc = median_proc(compile_cmd, reps)
     t.add("compile SAMPLE --vendor cisco -o /dev/null (process)", f"{w * 1000:.0f} ms", f"python -c pass {base * 1000:.0f} ms",
           w / base, "<= 4x", w / base <= 4 and rc == 0, "" if rc == 0 else f"exit {rc}")
     w, _, rc = median_proc(vc + ["--version"], reps)
@@ -134,11 +180,9 @@ def main() -> int:
         lines = sum(1 for _ in path.open()) if vendor != "pfsense" else None
         desc = f"{lines} lines" if lines else f"{path.stat().st_size / 1e6:.0f} MB"
         if vendor == "cisco-ios":
-            ccp = [sys.executable, "-c", "import sys; from ciscoconfparse2 import CiscoConfParse; "
-                   "CiscoConfParse(sys.argv[1], syntax='ios')", str(path)]
-            bw, brss, _ = median_proc(ccp, 3)
+            mod, bw, brss = ccp_baseline(path, 3)
             t.add(f"validate {desc} IOS (process)", f"{w * 1000:.0f} ms, {rss} MB",
-                  f"ciscoconfparse2 parse {bw * 1000:.0f} ms, {brss} MB", w / bw, "<= 0.1x, <= 150 MB",
+                  f"{mod} parse {bw * 1000:.0f} ms, {brss} MB", w / bw, "<= 0.1x, <= 150 MB",
                   w / bw <= 0.1 and rss <= 150 and rc in (0, 1), "" if rc in (0, 1) else f"exit {rc}")
         else:
             t.add(f"validate {desc} {vendor} (process)", f"{w * 1000:.0f} ms, {rss} MB", "", None,
@@ -163,11 +207,21 @@ def main() -> int:
     from dataclasses import replace
     for i in range(n_conn):
         (batch_dir / f"c{i:04d}.txt").write_text(write(replace(conn, vpn_connection_id=f"vpn-{i:017x}")))
-    w, rss, rc = run_proc(vc + ["compile", str(batch_dir), "--vendor", ",".join(VENDORS), "-o", str(tmp / "out"),
-                                "-q", "--local-networks", "10.10.0.0/16", "--remote-networks", "10.0.0.0/16"])
-    ok = rc == 0 and sum(1 for _ in (tmp / "out").rglob("*") if _.is_file()) == n_conn * len(VENDORS)
-    t.add(f"batch: {n_conn} connections x {len(VENDORS)} vendors, -o DIR", f"{w:.2f} s, {rss} MB", "", None,
-          "<= 3 s", w <= 3 and ok, "" if ok else "(failed)")
+    walls = []
+    for k in range(1 if args.quick else 3):
+        out_dir = tmp / f"out{k}"
+        w, rss, rc = run_proc(vc + ["compile", str(batch_dir), "--vendor", ",".join(VENDORS), "-o", str(out_dir),
+                                    "-q", "--local-networks", "10.10.0.0/16", "--remote-networks", "10.0.0.0/16"])
+        made = [p for p in out_dir.rglob("*") if p.is_file()]
+        ok = rc == 0 and len(made) == n_conn * len(VENDORS)
+        walls.append(w)
+    w = statistics.median(walls)
+    # the same files written by plain os.write, right after, on the same file system: this VM's ext4
+    # has spent from 0.03 to 0.6 ms of kernel CPU per created file on different runs of one day
+    fs = fs_baseline([(f"{p.parent.name}-{p.name}", p.stat().st_size) for p in made], tmp)
+    t.add(f"batch: {n_conn} connections x {len(VENDORS)} vendors, -o DIR", f"{w:.2f} s, {rss} MB",
+          f"creating the {len(made)} files alone {fs:.2f} s", None, "<= 3 s",
+          w <= 3 and ok, ("" if ok else "(failed)") + f" (runs: {', '.join(f'{x:.2f}' for x in walls)} s)")
 
     if not args.skip_lab and os.geteuid() == 0 and shutil.which("swanctl"):
         w, _, rc = run_proc(vc + ["lab", str(SAMPLE), "--json", "--local-networks", "10.10.0.0/16"])
