@@ -26,3 +26,12 @@ def test_benchmark_script_runs_and_reports_every_row():
     # every row ran (lab is skipped on purpose in the smoke pass); none failed to produce a figure
     broken = [row for row in doc["rows"] if row["value"] == "n/a" and "lab" not in row["what"]]
     assert broken == []
+
+
+@pytest.mark.slow
+def test_startup_phases_script_runs():
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "startup_phases.py"), "--runs", "1"],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 6 and all(line.split()[1] == "ms" and float(line.split()[0]) >= 0 for line in lines)
