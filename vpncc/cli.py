@@ -240,7 +240,14 @@ def _compile_many(args: argparse.Namespace, source: list, vendors: list[str], pr
         raise UsageError("--bundle writes one connection's files; use -o DIR for many connections")
     written = compile_batch(source, vendors, profile, args.output, jobs=args.jobs, redact=args.redact, **kw)
     if not args.quiet:
+        from .backends import base
+
         sys.stderr.write(f"wrote {len(written)} file(s) to {args.output}\n")
+        for v in vendors:
+            if base.get(v).validates_bundle:  # the main file is not the whole device configuration
+                sys.stderr.write(f"note: {base.canonical(v)}: only each connection's main file was written; its "
+                                 "companion files (interfaces, routing) come with: vpncc compile FILE --vendor "
+                                 f"{base.canonical(v)} --bundle DIR\n")
     return EXIT_OK
 
 

@@ -86,3 +86,18 @@ def test_several_vendors_into_one_directory_and_nothing_lands_on_failure(tmp_pat
     assert r.rc == 2 and "share an id" in r.err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_batch_says_where_bundle_backends_keep_the_rest(tmp_path):
+    src = tmp_path / "aws"
+    src.mkdir()
+    for name in ("hq.txt", "dc.txt"):
+        shutil.copy(EX / name, src / name)
+    r = cli("compile", str(src), "--vendor", "juniper,strongswan", "--local-networks", "10.10.0.0/16",
+            "-o", str(tmp_path / "out"))
+    assert r.rc == 0, r.err
+    notes = [line for line in r.err.splitlines() if line.startswith("note:")]
+    assert notes == ["note: strongswan: only each connection's main file was written; its companion files "
+                     "(interfaces, routing) come with: vpncc compile FILE --vendor strongswan --bundle DIR"]
+    assert sorted(p.name for p in (tmp_path / "out" / "strongswan").iterdir()) == [
+        "vpn-0e1a2b3c4d5e6f701.conf", "vpn-0f9e8d7c6b5a4f3e2.conf"]
