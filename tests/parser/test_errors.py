@@ -107,7 +107,7 @@ interface Tunnel1
 
 
 def test_cisco_config_given_by_mistake():
-    err = fails(CISCO, "this looks like a Cisco IOS/ASA configuration", "not an AWS generic configuration")
+    err = fails(CISCO, "this looks like a Cisco IOS configuration", "not an AWS generic configuration")
     assert err.line == 1 and err.hint
 
 
@@ -131,7 +131,7 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_xml_form_given_by_mistake():
-    err = fails(XML, "this looks like the AWS XML configuration", "not an AWS generic configuration")
+    err = fails(XML, "this looks like the AWS VPN connection XML", "not an AWS generic configuration")
     assert err.line == 1
 
 

@@ -194,28 +194,26 @@ def _lark_error(exc: Exception, path: str | None, lines: list[str]) -> InputErro
 
 # -- foreign formats: a clear "this looks like ..." instead of a list of missing values -----------
 
-_FOREIGN = [
-    (re.compile(r"\A\s*<"), "the AWS XML configuration (<vpn_connection>)",
-     "read it as XML (vpncc detects it by content) or download the Generic text"),
-    (re.compile(r"\A\s*[\[{]"), "JSON (e.g. describe-vpn-connections output)",
-     "read it as AWS JSON or download the Generic text"),
-    (re.compile(r"^\s*(crypto (isakmp|ikev[12]|keyring|ipsec|map)\b|interface Tunnel\d|tunnel-group\b)",
-                re.M | re.I), "a Cisco IOS/ASA configuration", None),
-    (re.compile(r"^\s*set vpn ipsec\b", re.M), "a VyOS/Vyatta configuration", None),
-    (re.compile(r"^\s*set network ike\b", re.M), "a Palo Alto PAN-OS configuration", None),
-    (re.compile(r"^\s*(set (security|interfaces|protocols|routing-options)\b|security \{)", re.M),
-     "a Juniper Junos configuration", None),
-    (re.compile(r"^\s*config (vpn ipsec|system interface|router bgp)\b", re.M), "a FortiGate configuration", None),
-    (re.compile(r"^\s*(conn \S+\s*$|connections \{|\s*(ike|esp|ikelifetime|leftsubnet)=)", re.M),
-     "a strongSwan/Libreswan configuration", None),
-    (re.compile(r"^/(ip|interface) ", re.M), "a MikroTik RouterOS configuration", None),
-]
+_FOREIGN_HINTS = {
+    "aws-xml": "read it as XML (vpncc detects it by content) or download the Generic text",
+    "aws-json": "read it as AWS JSON (vpncc detects it by content) or download the Generic text",
+    "ir-json": "give it as it is: vpncc reads its own IR JSON by content",
+}
 
 
 def _foreign(text: str) -> tuple[str, str | None] | None:
-    for rx, what, hint in _FOREIGN:
-        if rx.search(text):
-            return what, hint
+    """What a text with no generic-file content looks like (vpncc.readers.detect's one table), with a
+    hint for the other AWS forms."""
+    from . import detect
+
+    kind = detect.guess(text)
+    if kind not in (None, "aws-generic"):
+        return detect.describe(kind), _FOREIGN_HINTS.get(kind)
+    first = text.lstrip()[:1]
+    if first == "<":
+        return "an XML document", "AWS's XML download starts with <vpn_connection>; or download the Generic text"
+    if first in ("[", "{"):
+        return "JSON", "AWS's API JSON (describe-vpn-connections) names VpnConnections; or download the Generic text"
     return None
 
 

@@ -1,4 +1,7 @@
-"""Guess what kind of text an input is, so a wrong file gets a clear "this looks like ..." error."""
+"""Guess what kind of text an input is, so a wrong file gets a clear "this looks like ..." error.
+
+The one table of every format's marks: the input loader dispatches on it, and every device reader asks it
+what a text it cannot read looks like (``foreign``), instead of keeping its own list of other vendors."""
 
 from __future__ import annotations
 
@@ -17,18 +20,28 @@ NAMES = {
     "pfsense": "a pfSense config.xml",
     "swanctl": "a strongSwan swanctl.conf",
     "ipsec-conf": "a strongSwan/Libreswan ipsec.conf",
+    "vyos": "a VyOS/Vyatta configuration",
+    "panos": "a Palo Alto PAN-OS configuration",
+    "routeros": "a MikroTik RouterOS configuration",
     "yaml": "a YAML document",
 }
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pfsense", re.compile(r"<pfsense>|<pfsense\s", re.I)),
     ("aws-xml", re.compile(r"<vpn_connection[\s>]")),
-    ("aws-generic", re.compile(r"^[ \t]*(-[ \t]*)?IPSec Tunnel #\d|^[ \t]*#1: Internet Key Exchange", re.I | re.M)),
+    # the generic file's own heading lines (AWS's vendor examples carry them behind a comment mark)
+    ("aws-generic", re.compile(r"^[ \t]*(-[ \t]*)?IPSec Tunnel #\d|^[ \t]*#1: Internet Key Exchange|"
+                               r"^Amazon Web Services[ \t]*\r?\n[ \t]*Virtual Private Cloud", re.I | re.M)),
     ("fortios", re.compile(r"^[ \t]*config (vpn ipsec|system |router |firewall )|^#config-version=", re.M)),
     ("cisco-asa", re.compile(r"^(ASA Version |tunnel-group \S+ (type|ipsec-attributes)|crypto ikev[12] (policy|enable)"
                              r"|nameif )", re.M)),
     ("cisco-ios", re.compile(r"^(crypto (isakmp|keyring|ikev2 (proposal|profile|keyring))|interface Tunnel\d"
                              r"|router bgp \d|hostname \S+|version 1\d\.)", re.M)),
+    # VyOS and PAN-OS speak `set ...` too: their own words first, so they are not taken for Junos
+    ("vyos", re.compile(r"^set (vpn ipsec|interfaces (ethernet|vti|bonding|loopback|wireguard) |service |nat |"
+                        r"high-availability|protocols bgp \d+ )", re.M)),
+    ("panos", re.compile(r"^\s*set (network ike|deviceconfig )", re.M)),
+    ("routeros", re.compile(r"^/(ip|interface|routing) ", re.M)),
     ("junos", re.compile(r"^(set|deactivate) (security|interfaces|protocols|routing-options|system) |"
                          r"^(security|interfaces|protocols|system) \{", re.M)),
     ("swanctl", re.compile(r"^[ \t]*connections[ \t]*\{", re.M)),
@@ -38,6 +51,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 #: how much of a text guess() looks at
 HEAD = 256 * 1024
+
+
+#: every kind with a mark, in the order guess() tries them
+KINDS = tuple(kind for kind, _ in _PATTERNS)
 
 
 def guess(text: str) -> str | None:
@@ -58,3 +75,16 @@ def guess(text: str) -> str | None:
 
 def describe(kind: str | None) -> str:
     return NAMES.get(kind or "", "an unrecognised file")
+
+
+def foreign(text: str, own: tuple[str, ...]) -> str | None:
+    """What ``text`` looks like (a NAMES phrase) when it is recognisably a kind outside ``own``; None when it
+    looks like one of ``own`` or like nothing known. For readers that found none of their own statements."""
+    kind = guess(text)
+    return describe(kind) if kind is not None and kind not in own else None
+
+
+def hits(text: str, kind: str) -> int:
+    """How many lines of the first HEAD characters carry ``kind``'s mark (for texts that mix formats)."""
+    pat = dict(_PATTERNS)[kind]
+    return sum(1 for _ in pat.finditer(text, 0, HEAD))

@@ -229,7 +229,7 @@ def test_mobile_auto_and_certificate_entries_become_notes() -> None:
     ("set security ike proposal p1 authentication-method pre-shared-keys\n", "Juniper"),
     ("config vpn ipsec phase1-interface\n edit x\n next\nend\n", "FortiGate"),
     ("connections {\n a {\n }\n}\n", "strongSwan"),
-    ("Amazon Web Services\nVirtual Private Cloud\n", "AWS VPN configuration"),
+    ("Amazon Web Services\nVirtual Private Cloud\n", "AWS generic VPN configuration"),
     ("<opnsense><ipsec/></opnsense>", "OPNsense"),
     ('<?xml version="1.0"?><vpn_connection id="vpn-1"></vpn_connection>', "AWS's XML"),
     ("<config><x/></config>", "root element <config>"),

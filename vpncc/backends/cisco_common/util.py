@@ -79,17 +79,6 @@ def psk_problem(psk: str | None) -> str | None:
 
 # -- vendor sniffing ---------------------------------------------------------------------------
 
-_OTHER = (
-    (re.compile(r"(?m)^\s*(set (security|interfaces|protocols|routing-options) |security \{|interfaces \{|"
-                r"version \d+\.\d+R)"), "a Juniper (Junos) configuration"),
-    (re.compile(r"(?m)^\s*config (vpn ipsec|system|router|firewall)"), "a FortiGate (FortiOS) configuration"),
-    (re.compile(r"(?m)^\s*(conn \S+|connections \{|config setup|\s+left(subnet|id)?=)"),
-     "a strongSwan configuration"),
-    (re.compile(r"(?s)^\s*<\?xml.*<pfsense>|^\s*<pfsense>"), "a pfSense configuration"),
-    (re.compile(r"(?s)^\s*(<\?xml|<vpn_connection)"), "an AWS XML VPN connection"),
-    (re.compile(r"(?s)^\s*[\[{]"), "JSON"),
-    (re.compile(r"(?m)^\s*-?\s*Pre-Shared Key\s*:"), "an AWS generic VPN configuration file"),
-)
 _ASA = re.compile(r"(?m)^(ASA Version|\s+nameif |tunnel-group |crypto ikev[12] (policy|enable)|"
                   r"sysopt connection|group-policy |crypto ipsec ikev[12] )")
 _IOS = re.compile(r"(?m)^(crypto keyring |crypto isakmp profile |ip route |crypto ikev2 (profile|keyring) |"
@@ -105,10 +94,12 @@ def sniff(text: str, path: str | None, want: str) -> None:
         raise InputError(f"the device configuration is empty (expected a {label} running-config)", path)
     head = text[:200_000]
     if not _CISCO.search(head):
-        for rx, what in _OTHER:
-            if rx.search(head):
-                raise InputError(f"this looks like {what}, not {label}", path,
-                                 hint=f"choose the matching vendor, or give a {label} running-config")
+        from ...readers import detect
+
+        what = detect.foreign(head, ("cisco-ios", "cisco-asa"))
+        if what:
+            raise InputError(f"this looks like {what}, not {label}", path,
+                             hint=f"choose the matching vendor, or give a {label} running-config")
         raise InputError(f"no {label} configuration found (no crypto, interface or router lines)", path)
     asa, ios = bool(_ASA.search(head)), bool(_IOS.search(head))
     if want == "ios" and asa and not ios:

@@ -13,28 +13,17 @@ from .fortios_config import Node, Setting, build, parser, prefilter
 
 _VERSION = re.compile(r"-v?(\d{1,3})\.(\d{1,3})\.\d+-")
 
-#: marks of other vendors' configs, for a helpful error on wrong-vendor input
-_OTHER = (
-    (re.compile(r"^\s*crypto (isakmp|ikev2) ", re.M), "a Cisco IOS/ASA configuration"),
-    (re.compile(r"^\s*tunnel-group \S+ ", re.M), "a Cisco ASA configuration"),
-    (re.compile(r"^\s*interface Tunnel\d+", re.M), "a Cisco IOS configuration"),
-    (re.compile(r"^\s*set security (ike|ipsec) ", re.M), "a Juniper Junos configuration (set format)"),
-    (re.compile(r"^\s*security \{|^\s*interfaces \{", re.M), "a Juniper Junos configuration"),
-    (re.compile(r"<pfsense>|<\?xml", re.M), "a pfSense/XML configuration"),
-    (re.compile(r"^\s*(connections|secrets) \{|^\s*conn \S+$", re.M), "a strongSwan configuration"),
-    (re.compile(r"Amazon Web Services|IPSec Tunnel #1", re.M), "an AWS VPN configuration download"),
-)
-
-
 def read(text: str, path: str | None = None) -> DeviceConfig:
     if not text.strip():
         raise InputError("empty FortiOS configuration", path, hint="give the output of `show` or a "
                          "configuration backup")
     pre = prefilter(text, names.TABLES, path)
     if pre.structural == 0:
-        for rx, what in _OTHER:
-            if rx.search(text):
-                raise InputError(f"this looks like {what}, not a FortiOS (FortiGate) configuration", path)
+        from ...readers import detect
+
+        what = detect.foreign(text, ("fortios",))
+        if what:
+            raise InputError(f"this looks like {what}, not a FortiOS (FortiGate) configuration", path)
         raise InputError("no FortiOS `config ... end` block found: this is not a FortiGate configuration",
                          path)
     grammar = parser()

@@ -93,15 +93,6 @@ class _State:
 
 # -- vendor detection ----------------------------------------------------------------------------
 
-_OTHER_VENDORS = (
-    ("Cisco IOS/ASA", re.compile(r"^(crypto (isakmp|ikev[12]|ipsec|map)|interface [A-Z]\S*|hostname \S+|"
-                                 r"router bgp \d+|tunnel-group \S+|ip route )", re.M)),
-    ("FortiGate (FortiOS)", re.compile(r"^\s*config (vpn ipsec|system|router|firewall)\b", re.M)),
-    ("strongSwan", re.compile(r"^\s*(connections\s*\{|conn \S+\s*$|config setup\s*$|\s*\w+\s*=\s*\S)", re.M)),
-    ("VyOS", re.compile(r"^set (vpn ipsec|interfaces (ethernet|vti|bonding|loopback|wireguard)|service |nat |"
-                        r"high-availability|protocols bgp \d+ )", re.M)),
-    ("pfSense or another XML", re.compile(r"^\s*<(\?xml|pfsense|opnsense|config)", re.M)),
-)
 _JUNOS = re.compile(r"^\s*(set |deactivate |delete |activate )?(security|interfaces|protocols|routing-options|"
                     r"policy-options|routing-instances|system|groups|apply-groups|version|chassis|snmp|firewall|"
                     r"applications|schedulers|class-of-service|forwarding-options|vlans|services|access|"
@@ -116,14 +107,21 @@ def _check_vendor(text: str, path: str | None) -> None:
         raise InputError("this is Junos XML (`display xml`), which vpncc does not read", path,
                          hint="export with `show configuration | display set` or plain `show configuration`")
     junos = len(_JUNOS.findall(head))
-    for vendor, rx in _OTHER_VENDORS:
-        hits = len(rx.findall(head))
-        if hits >= 2 and hits > junos:
-            raise InputError(f"this looks like a {vendor} configuration, not Juniper Junos", path,
-                             hint="choose the backend that matches the device (--vendor)")
+    from ...readers import detect
+
     if junos == 0:
+        what = detect.foreign(head, ("junos",))
+        if what:
+            raise InputError(f"this looks like {what}, not Juniper Junos", path,
+                             hint="choose the backend that matches the device (--vendor)")
         raise InputError("no Junos configuration statements found (expected `set ...` lines or the "
                          "hierarchical `security { ... }` form)", path)
+    # VyOS `set interfaces vti ...` reads as Junos too: a text carrying more of another format's marks
+    # than Junos statements is that format
+    for kind in detect.KINDS:
+        if kind != "junos" and detect.hits(head, kind) >= max(2, junos + 1):
+            raise InputError(f"this looks like {detect.describe(kind)}, not Juniper Junos", path,
+                             hint="choose the backend that matches the device (--vendor)")
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -59,16 +59,6 @@ class PfDeviceConfig(DeviceConfig):
 
 # -- sniffing ---------------------------------------------------------------------------------
 
-_VENDOR_HINTS = (
-    (re.compile(r"^\s*tunnel-group\s", re.M), "Cisco ASA"),
-    (re.compile(r"^\s*crypto (isakmp|ikev2|ipsec)\s", re.M), "Cisco IOS"),
-    (re.compile(r"^\s*set security |^\s*security \{", re.M), "Juniper Junos"),
-    (re.compile(r"^\s*config vpn ipsec", re.M), "FortiGate FortiOS"),
-    (re.compile(r"^\s*connections\s*\{|^\s*conn\s+\S+", re.M), "strongSwan"),
-    (re.compile(r"Amazon Web Services|IPSec Tunnel #1", re.I), "AWS VPN configuration download"),
-)
-
-
 def sniff(text: str, path: str | None) -> None:
     head = text.lstrip("\ufeff \t\r\n")
     if not head:
@@ -77,9 +67,11 @@ def sniff(text: str, path: str | None) -> None:
         raise InputError("this is an encrypted pfSense backup: download it again without encryption "
                          "(Diagnostics > Backup & Restore)", path, 1)
     if not head.startswith("<"):
-        for rx, vendor in _VENDOR_HINTS:
-            if rx.search(text[:200000]):
-                raise InputError(f"this looks like a {vendor}, not a pfSense config.xml", path, 1)
+        from ...readers import detect
+
+        what = detect.foreign(text, ("pfsense",))
+        if what:
+            raise InputError(f"this looks like {what}, not a pfSense config.xml", path, 1)
         raise InputError("not a pfSense config.xml (no XML markup)", path, 1)
 
 
