@@ -6,14 +6,17 @@ Exit codes: 0 success/compliant, 1 findings at or above --fail-on (or a failed l
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from pathlib import Path
-from typing import Any, Sequence
 
 from ._version import __version__
-from .errors import UsageError, VpnccError
+
+# Start-up: `vpncc --version` imports nothing beyond this module; argparse, pathlib and vpncc's error
+# types load when a command runs (each costs milliseconds in a bare interpreter).
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+    from typing import Any, Sequence
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -33,6 +36,7 @@ def _load(args: argparse.Namespace):
     from pathlib import Path
 
     from . import readers
+    from .errors import UsageError
 
     if args.file == "-":
         name = "<stdin>"
@@ -54,6 +58,8 @@ def _load(args: argparse.Namespace):
 
 
 def _one(conns: list, name: str):
+    from .errors import UsageError
+
     if len(conns) != 1:
         raise UsageError(f"{name} holds {len(conns)} connections; choose one with --connection ID"
                          " or write them all with -o DIR")
@@ -200,6 +206,8 @@ def _extra(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .compiler import compile_files
 
     vendors = [v for v in args.vendor.split(",") if v.strip()]
@@ -232,6 +240,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
 
 def _compile_many(args: argparse.Namespace, source: list, vendors: list[str], profile: Any, kw: dict) -> int:
+    from .errors import UsageError
+
     from .batch import compile_batch
 
     if not args.output:
@@ -297,6 +307,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _stdin_configs(paths: list[str]) -> tuple[list[str], str | None]:
     """``--config -``: standard input spooled to a private temporary file (readers take paths).
     Returns the paths and the temporary name to report as ``<stdin>``."""
+    from .errors import UsageError
+
     if "-" not in paths:
         return paths, None
     if paths.count("-") > 1:
@@ -361,6 +373,8 @@ def _add_input(p: argparse.ArgumentParser) -> None:
 
 
 def _add_profile_options(p: argparse.ArgumentParser) -> None:
+    import argparse
+
     from .profile import FIELDS
 
     p.add_argument("--profile", metavar="YAML", help="site profile (see `vpncc profile --example`)")
@@ -381,6 +395,7 @@ def _add_profile_options(p: argparse.ArgumentParser) -> None:
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole CLI. With ``only``, the ~20 site-profile options are added to that command alone
     (they are most of the parser's build time, and a run uses one command)."""
+    import argparse
 
     def _add_profile(p: argparse.ArgumentParser, command: str) -> None:
         if only in (None, command):
@@ -479,6 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv in (["--version"], ["-V"]):  # fast path: no argparse tree
         sys.stdout.write(f"vpncc {__version__}\n")
         return EXIT_OK
+    from .errors import VpnccError
+
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(only=command)
     try:

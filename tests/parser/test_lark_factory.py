@@ -15,6 +15,7 @@ import pytest
 from vpncc import _lark
 from vpncc._resources import resource_dir
 from vpncc.readers import aws_generic
+from vpncc.readers import aws_generic_syntax as syntax
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
@@ -96,8 +97,8 @@ def test_parse_errors_are_the_same(fresh, monkeypatch):
         g2.parser.parse(bad)
     for attr in ("line", "column"):
         assert getattr(e1.value, attr) == getattr(e2.value, attr)
-    r1 = aws_generic._lark_error(e1.value, "x.txt", [bad]).render()
-    r2 = aws_generic._lark_error(e2.value, "x.txt", [bad]).render()
+    r1 = syntax.lark_error(e1.value, "x.txt", [bad]).render()
+    r2 = syntax.lark_error(e2.value, "x.txt", [bad]).render()
     assert r1 == r2 and "x.txt:1:1" in r1
 
 
@@ -138,7 +139,7 @@ def test_corrupt_entry_is_rebuilt(fresh):
     assert module is not None and again is not None
     assert entry.read_bytes() != b"not a code object"
     text = (ROOT / "samples" / "bgp-vgw-ikev1-2022.txt").read_text()
-    assert again.Lark_StandAlone(transformer=aws_generic._Blocks()).parse(text)
+    assert again.Lark_StandAlone(transformer=syntax.Blocks()).parse(text)
 
 
 def test_edited_grammar_gets_a_new_entry_and_drops_the_old(fresh):
@@ -156,6 +157,6 @@ def test_unsafe_cache_folder_falls_back_to_lark(fresh):
     fresh.chmod(0o777)  # writable by others: never run code from it
     import lark
 
-    g = _lark.load("aws_generic.lark", aws_generic._Blocks, propagate_positions=True)
+    g = _lark.load("aws_generic.lark", syntax.Blocks, propagate_positions=True)
     assert isinstance(g.parser, lark.Lark) and g.Token is lark.Token
     assert not entries(fresh)
