@@ -14,7 +14,7 @@ from ...ir import Connection, IkeVersion, Routing, Tunnel
 from ...profile import Profile
 from ...validate.compare import match_tunnels
 from . import names as N
-from .read import JunosDevice, JunosTunnel
+from .device import JunosDevice, JunosTunnel
 from .render import build, esp_combos, ike_combos, plan, render_text, unit_of
 
 if TYPE_CHECKING:  # pragma: no cover
