@@ -20,7 +20,7 @@ from dataclasses import replace
 import pytest
 
 from vpncc.ir import Encryption as E, Gateway, GatewayKind, Integrity as H, Routing
-from vpncc.readers import aws_json, aws_xml
+from vpncc.readers import aws_json, aws_json_options, aws_xml
 
 XML = "corpus/xml"
 
@@ -118,8 +118,8 @@ def test_tunnel_options_override_the_embedded_xml(shared):
                                               integrity=jt.ipsec.integrity, pfs_groups=jt.ipsec.pfs_groups)))
     _same_but_source(conn, xconn, tunnels=tuple(expected))
     # TunnelOptions give no IkeVersions: AWS allows both, the IR keeps the XML's ikev1
-    assert [aws_json.allowed_ike_versions(conn, t) for t in conn.tunnels] == [
-        aws_json.DEFAULT_IKE_VERSIONS, aws_json.DEFAULT_IKE_VERSIONS]
+    assert [aws_json_options.allowed_ike_versions(conn, t) for t in conn.tunnels] == [
+        aws_json_options.DEFAULT_IKE_VERSIONS, aws_json_options.DEFAULT_IKE_VERSIONS]
     assert conn.routing is Routing.BGP
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from vpncc.errors import InputError
 from vpncc.ir import Dpd, Encryption as E, GatewayKind, IkeVersion, Integrity as H, Routing
-from vpncc.readers import aws_json
+from vpncc.readers import aws_json, aws_json_options
 
 from .test_xml_variants import PSK1, doc, tunnel
 
@@ -64,7 +64,7 @@ def test_full_tunnel_options():
     assert t2.ike.dh_groups == (2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
     assert t2.ipsec.pfs_groups == (2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
     assert t2.ike.version is IkeVersion.IKEV1  # both allowed: the XML's ikev1 kept
-    assert aws_json.allowed_ike_versions(c, t2) == (IkeVersion.IKEV1, IkeVersion.IKEV2)
+    assert aws_json_options.allowed_ike_versions(c, t2) == (IkeVersion.IKEV1, IkeVersion.IKEV2)
     assert t2.ike.psk == "Example.Key_Tunnel2.hgfedcba" and t2.ike.lifetime_s == 28800
     ignored = [w.message for w in c.warnings if w.code == "tunnel-option-ignored"]
     assert len(ignored) == 2 and "DpdTimeoutAction" in ignored[0] and "StartupAction" in ignored[1]
@@ -73,10 +73,10 @@ def test_full_tunnel_options():
 
 
 def test_dpd_mapping():
-    assert aws_json.dpd_from_timeout(30) == Dpd(10, 2)
-    assert aws_json.dpd_from_timeout(40) == Dpd(10, 3)
-    assert aws_json.dpd_from_timeout(45) == Dpd(10, 4)
-    assert aws_json.dpd_from_timeout(120) == Dpd(10, 11)
+    assert aws_json_options.dpd_from_timeout(30) == Dpd(10, 2)
+    assert aws_json_options.dpd_from_timeout(40) == Dpd(10, 3)
+    assert aws_json_options.dpd_from_timeout(45) == Dpd(10, 4)
+    assert aws_json_options.dpd_from_timeout(120) == Dpd(10, 11)
 
 
 def test_shapes_single_object_create_response_and_list():

@@ -1,0 +1,223 @@
+"""TunnelOptions of the AWS API JSON -> Tunnel fields: the API's defaults for omitted lists, DPD from
+DpdTimeoutSeconds, the IKE versions a tunnel allows, and warnings for settings the IR lacks (see the
+module docstring of vpncc.readers.aws_json for the rules)."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from dataclasses import replace
+from typing import Any, Iterable
+
+from ..ir import Connection, Dpd, Encryption, IkeVersion, Inside, InsideV6, Integrity, Tunnel
+from . import aws_xml
+from .aws_json_doc import Ctx, lookup, val
+
+# Allowed values, API reference VpnTunnelOptionsSpecification / ModifyVpnTunnelOptionsSpecification
+# (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpnTunnelOptionsSpecification.html):
+# Phase1/2EncryptionAlgorithms AES128 | AES256 | AES128-GCM-16 | AES256-GCM-16,
+# Phase1/2IntegrityAlgorithms SHA1 | SHA2-256 | SHA2-384 | SHA2-512,
+# Phase1DHGroupNumbers 2 | 14-24, Phase2DHGroupNumbers 2 | 5 | 14-24, IKEVersions ikev1 | ikev2
+# (defaults "ikev1, ikev2" on the VPNTunnels page). All of them apply when the list is omitted.
+DEFAULT_ENCRYPTION = (Encryption.AES128, Encryption.AES256, Encryption.AES128_GCM_16, Encryption.AES256_GCM_16)
+DEFAULT_INTEGRITY = (Integrity.SHA1, Integrity.SHA2_256, Integrity.SHA2_384, Integrity.SHA2_512)
+DEFAULT_P1_DH = (2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
+DEFAULT_P2_DH = (2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
+DEFAULT_IKE_VERSIONS = (IkeVersion.IKEV1, IkeVersion.IKEV2)
+DPD_INTERVAL = 10
+
+
+def dpd_from_timeout(timeout: int) -> Dpd:
+    """DpdTimeoutSeconds -> IR DPD (see the module docstring)."""
+    return Dpd(DPD_INTERVAL, max(1, math.ceil((timeout - DPD_INTERVAL) / DPD_INTERVAL)))
+
+
+# -- the IKE versions a tunnel allows (the IR keeps one; the merge needs the set) ----------------
+ALLOWED_IKE: dict[tuple, tuple[IkeVersion, ...]] = {}
+
+
+def ike_key(conn_id: str | None, t: Tunnel) -> tuple:
+    return (conn_id, t.number, str(t.outside.aws), str(t.inside.aws))
+
+
+def allowed_ike_versions(conn: Connection, tunnel: Tunnel) -> tuple[IkeVersion, ...] | None:
+    """IKE versions the API allows for a tunnel read by this module, or None if unknown."""
+    return ALLOWED_IKE.get(ike_key(conn.vpn_connection_id, tunnel))
+
+
+def apply_all(conn: Connection, topts: list, tp: tuple, ctx: Ctx, classic: bool, arn: Any, warn,
+               mark) -> Connection:
+    tunnels = list(conn.tunnels)
+    by_outside = {str(t.outside.aws): i for i, t in enumerate(tunnels) if t.outside.aws is not None}
+    used: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for j, o in enumerate(topts):
+        addr = val(o, "OutsideIpAddress")
+        i = by_outside.get(addr) if isinstance(addr, str) else None
+        if i is not None and i not in used:
+            pairs.append((j, i))
+            used.add(i)
+    if len(pairs) < len(topts) and len(topts) == len(tunnels):
+        # addresses anonymised or redacted on one side: fall back to document order
+        for j in range(len(topts)):
+            if all(j != pj for pj, _ in pairs) and j not in used:
+                pairs.append((j, j))
+                used.add(j)
+    for j, o in enumerate(topts):
+        if all(j != pj for pj, _ in pairs):
+            warn("tunnel-options-unmatched", f"TunnelOptions entry {j + 1} (outside address "
+                 f"{val(o, 'OutsideIpAddress')}) matches no tunnel of the XML: ignored", tp + (j,))
+    for j, i in sorted(pairs, key=lambda p: p[1]):
+        if not isinstance(topts[j], dict):
+            raise ctx.err(f"TunnelOptions entry {j + 1} is not an object", tp + (j,))
+        tunnels[i] = _apply(conn, tunnels[i], i, topts[j], tp + (j,), ctx, classic, arn, warn, mark)
+    for i, t in enumerate(tunnels):
+        if i not in used:  # no options entry: only what the XML says is known
+            ALLOWED_IKE[ike_key(conn.vpn_connection_id, t)] = (t.ike.version,)
+    return replace(conn, tunnels=tuple(tunnels))
+
+
+def _items(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        return []
+    return [v.get("Value", v.get("value")) if isinstance(v, dict) else v for v in value]
+
+
+def _dedupe(values: Iterable) -> tuple:
+    out: list = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, classic: bool, arn: Any,
+           warn, mark) -> Tunnel:
+    where = f"tunnel {t.number}"
+    p = f"tunnels[{i}]"
+
+    def key(name: str) -> tuple[tuple, Any]:
+        k, v = lookup(o, name)
+        return jp + (k,), v
+
+    def conv(name: str, fn, default: tuple, ir_path: str) -> tuple:
+        kp, v = key(name)
+        items = _items(v)
+        if not items:
+            return default
+        try:
+            out = _dedupe(fn(x) if isinstance(x, (str, int)) and not isinstance(x, bool) else _bad(x)
+                          for x in items)
+        except ValueError as e:
+            raise ctx.err(f"{where}: {name}: {e}", kp) from None
+        mark(ir_path, kp)
+        return out
+
+    def integer(name: str, lo: int, hi: int) -> int | None:
+        kp, v = key(name)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise ctx.err(f"{where}: {name} must be a whole number from {lo} to {hi}, not {aws_xml.short(v)}", kp)
+        return v
+
+    ike, esp, outside, inside, v6, dpd = t.ike, t.ipsec, t.outside, t.inside, t.inside_ipv6, t.dpd
+    kp, addr = key("OutsideIpAddress")
+    if isinstance(addr, str) and addr:
+        try:
+            outside = replace(outside, aws=ipaddress.IPv4Address(addr))
+        except ValueError:
+            raise ctx.err(f"{where}: OutsideIpAddress {aws_xml.short(addr)} is not an IPv4 address", kp) from None
+        mark(f"{p}.outside.aws", kp)
+    kp, cidr = key("TunnelInsideCidr")
+    if isinstance(cidr, str) and cidr:
+        try:
+            net = ipaddress.IPv4Network(cidr, strict=False)
+        except ValueError:
+            raise ctx.err(f"{where}: TunnelInsideCidr {aws_xml.short(cidr)} is not an IPv4 CIDR", kp) from None
+        if net.prefixlen != 30:
+            raise ctx.err(f"{where}: TunnelInsideCidr {cidr} is not a /30", kp)
+        # AWS takes the first usable address of the /30, the customer gateway the second
+        inside = Inside(customer=ipaddress.IPv4Interface((net.network_address + 2, 30)),
+                        aws=ipaddress.IPv4Interface((net.network_address + 1, 30)))
+        mark(f"{p}.inside.customer", kp)
+        mark(f"{p}.inside.aws", kp)
+    kp, cidr6 = key("TunnelInsideIpv6Cidr")
+    if isinstance(cidr6, str) and cidr6:
+        try:
+            net6 = ipaddress.IPv6Network(cidr6, strict=False)
+        except ValueError:
+            raise ctx.err(f"{where}: TunnelInsideIpv6Cidr {aws_xml.short(cidr6)} is not an IPv6 CIDR", kp) from None
+        v6 = InsideV6(customer=ipaddress.IPv6Interface((net6.network_address + 2, net6.prefixlen)),
+                      aws=ipaddress.IPv6Interface((net6.network_address + 1, net6.prefixlen)))
+        mark(f"{p}.inside_ipv6.customer", kp)
+        mark(f"{p}.inside_ipv6.aws", kp)
+
+    kp, psk = key("PreSharedKey")
+    tunnel_arn = val(o, "PreSharedKeyArn") or arn
+    if isinstance(psk, str) and psk:
+        mark(f"{p}.ike.psk", kp)
+        if aws_xml.is_placeholder(psk):
+            warn("psk-redacted", f"{where}: PreSharedKey is redacted or a placeholder; supply it to compile", kp)
+            ike = replace(ike, psk=None)
+        else:
+            ike = replace(ike, psk=psk)
+    elif isinstance(tunnel_arn, str) and tunnel_arn and ike.psk is None:
+        warn("psk-in-secrets-manager", f"{where}: the pre-shared key is kept in AWS Secrets Manager ({tunnel_arn}); "
+             "vpncc does not fetch it: supply it to compile", kp if kp[-1] else jp)
+
+    keep = classic  # VPN-Classic: omitted lists mean the XML's suite, not "everything"
+    ike = replace(
+        ike,
+        encryption=conv("Phase1EncryptionAlgorithms", aws_xml.encryption,
+                        ike.encryption if keep else DEFAULT_ENCRYPTION, f"{p}.ike.encryption"),
+        integrity=conv("Phase1IntegrityAlgorithms", aws_xml.integrity,
+                       ike.integrity if keep else DEFAULT_INTEGRITY, f"{p}.ike.integrity"),
+        dh_groups=conv("Phase1DHGroupNumbers", aws_xml.dh_group,
+                       ike.dh_groups if keep else DEFAULT_P1_DH, f"{p}.ike.dh_groups"),
+    )
+    esp = replace(
+        esp,
+        encryption=conv("Phase2EncryptionAlgorithms", aws_xml.encryption,
+                        esp.encryption if keep else DEFAULT_ENCRYPTION, f"{p}.ipsec.encryption"),
+        integrity=conv("Phase2IntegrityAlgorithms", aws_xml.integrity,
+                       esp.integrity if keep else DEFAULT_INTEGRITY, f"{p}.ipsec.integrity"),
+        pfs_groups=conv("Phase2DHGroupNumbers", aws_xml.dh_group,
+                        esp.pfs_groups if keep else DEFAULT_P2_DH, f"{p}.ipsec.pfs_groups"),
+    )
+    versions = conv("IkeVersions", aws_xml.ike_version, (ike.version,) if keep else DEFAULT_IKE_VERSIONS,
+                    f"{p}.ike.version")
+    ike = replace(ike, version=ike.version if ike.version in versions else versions[0])
+    life1 = integer("Phase1LifetimeSeconds", 900, 28800)
+    if life1 is not None:
+        ike = replace(ike, lifetime_s=life1)
+        mark(f"{p}.ike.lifetime_s", key("Phase1LifetimeSeconds")[0])
+    life2 = integer("Phase2LifetimeSeconds", 900, 3600)
+    if life2 is not None:
+        esp = replace(esp, lifetime_s=life2)
+        mark(f"{p}.ipsec.lifetime_s", key("Phase2LifetimeSeconds")[0])
+    timeout = integer("DpdTimeoutSeconds", 30, 3600)
+    if timeout is not None:
+        dpd = dpd_from_timeout(timeout)
+        mark(f"{p}.dpd", key("DpdTimeoutSeconds")[0])
+
+    for name, default, what in (("DpdTimeoutAction", "clear", "the action AWS takes when DPD times out"),
+                                ("StartupAction", "add", "who starts IKE: 'start' means AWS initiates")):
+        kp, v = key(name)
+        if isinstance(v, str) and v and v.lower() != default:
+            warn("tunnel-option-ignored",
+                 f"{where}: {name} is {aws_xml.short(v)} ({what}); the IR does not record it", kp)
+
+    bgp, next_hop = t.bgp, t.static_next_hop
+    if bgp is not None:
+        bgp = replace(bgp, neighbor=inside.aws.ip)
+    if next_hop is not None:
+        next_hop = inside.aws.ip
+    new = replace(t, outside=outside, inside=inside, inside_ipv6=v6, ike=ike, ipsec=esp, dpd=dpd, bgp=bgp,
+                  static_next_hop=next_hop)
+    ALLOWED_IKE[ike_key(conn.vpn_connection_id, new)] = versions
+    return new
+
+
+def _bad(x: Any):
+    raise ValueError(f"unexpected value {aws_xml.short(x)}")
