@@ -116,8 +116,10 @@ def _store(path: str, data: bytes) -> None:
             fh.write(data)
         os.replace(tmp, path)
         prefix, mine = os.path.basename(path).split(".standalone")[0].rsplit(".", 1)
-        for other in os.listdir(os.path.dirname(path)):  # entries of this grammar's earlier versions
-            if other.startswith(prefix + ".") and other.endswith(".standalone") and mine not in other:
+        for other in os.listdir(os.path.dirname(path)):  # this grammar's earlier entries (and the
+            stale = other == f"{prefix}.cache" or (      # Lark pickle vpncc 0.1 kept before them)
+                other.startswith(prefix + ".") and other.endswith(".standalone") and mine not in other)
+            if stale:
                 os.unlink(os.path.join(os.path.dirname(path), other))
     except OSError:
         try:

@@ -147,9 +147,11 @@ def test_edited_grammar_gets_a_new_entry_and_drops_the_old(fresh):
     grammar = (resource_dir("grammars") / "aws_generic.lark").read_text()
     _lark._standalone(str(fresh), "aws_generic.lark", grammar, OPTIONS)
     (old,) = entries(fresh)
+    legacy = fresh / "aws_generic.lark.cache"  # the Lark pickle earlier versions kept
+    legacy.write_bytes(b"old")
     _lark._standalone(str(fresh), "aws_generic.lark", grammar + "\n// edited\n", OPTIONS)
     (new,) = entries(fresh)
-    assert new != old and not old.exists()
+    assert new != old and not old.exists() and not legacy.exists()
 
 
 def test_unsafe_cache_folder_falls_back_to_lark(fresh):
