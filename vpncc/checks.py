@@ -126,6 +126,10 @@ class _Checker:
         if t.tcp_mss > t.mtu - 40:
             raise self.fail(f"{n}: TCP MSS {t.tcp_mss} does not fit the MTU {t.mtu} (at most MTU - 40)",
                             f"{p}.tcp_mss")
+        if ike.allowed_versions is not None and ike.version not in ike.allowed_versions:
+            raise self.fail(f"{n}: IKE version {ike.version.value} is not among the allowed versions "
+                            f"({', '.join(v.value for v in ike.allowed_versions)})", f"{p}.ike.allowed_versions",
+                            "allowed_versions lists every version AWS accepts; version is the one to compile")
         if ike.auth not in ("psk", "certificate"):
             raise self.fail(f"{n}: unknown IKE authentication {ike.auth!r}", f"{p}.ike.auth",
                             "AWS authenticates with a pre-shared key or a certificate")

@@ -114,6 +114,9 @@ class Ike:
     lifetime_s: int
     mode: NegotiationMode | None = NegotiationMode.MAIN
     auth: str = "psk"
+    #: every IKE version AWS accepts on this tunnel (the API's TunnelOptions.IkeVersions), ``version``
+    #: among them; None when the input names one version only (the generic text, the XML)
+    allowed_versions: tuple[IkeVersion, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,8 @@ _TOP_ORDER = ("schema_version", "source", "vpn_connection_id", "customer_gateway
               "routing", "tunnels", "warnings")
 _TUNNEL_ORDER = ("number", "outside", "inside", "inside_ipv6", "ike", "ipsec", "dpd", "mtu", "tcp_mss",
                  "clear_df", "fragment_before_encryption", "bgp", "static_next_hop")
-_IKE_ORDER = ("version", "auth", "psk", "mode", "encryption", "integrity", "dh_groups", "lifetime_s")
+_IKE_ORDER = ("version", "allowed_versions", "auth", "psk", "mode", "encryption", "integrity", "dh_groups",
+              "lifetime_s")
 _IPSEC_ORDER = ("protocol", "mode", "encryption", "integrity", "pfs_groups", "lifetime_s")
 
 
@@ -269,6 +273,7 @@ def _tunnel_from_dict(t: Mapping[str, Any]) -> Tunnel:
             encryption=_enum_tuple(Encryption, ike["encryption"]),
             integrity=_enum_tuple(Integrity, ike["integrity"]),
             dh_groups=tuple(int(g) for g in ike["dh_groups"]), lifetime_s=int(ike["lifetime_s"]),
+            allowed_versions=_opt(lambda v: _enum_tuple(IkeVersion, v), ike.get("allowed_versions")),
         ),
         ipsec=Ipsec(
             protocol=ipsec.get("protocol", "esp"), mode=ipsec.get("mode", "tunnel"),

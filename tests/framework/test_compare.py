@@ -123,3 +123,29 @@ def test_inside_mutation_changes_two_rules():
                                                            aws=ipaddress.IPv4Interface("169.254.99.1/30")),
                                         bgp=replace(t.bgp, neighbor=net.network_address + 1)), conn.tunnels[1]))
     assert rules(compare(new, dev)) == [("VPN220", 1), ("VPN301", 1)]
+
+
+def test_any_ike_version_aws_accepts_is_compliant():
+    """The API lists the IKE versions a tunnel accepts (default: both); the IR compiles one of them."""
+    from vpncc.ir import IkeVersion, NegotiationMode
+
+    conn = sample_connection()  # ikev1
+    both = replace(conn, tunnels=tuple(
+        replace(t, ike=replace(t.ike, allowed_versions=(IkeVersion.IKEV1, IkeVersion.IKEV2))) for t in conn.tunnels))
+    dev = mirror(conn)
+    dev.tunnels[0].set("ike.version", IkeVersion.IKEV2, 7)
+    assert rules(compare(both, dev)) == []
+    assert rules(compare(conn, dev)) == [("VPN200", 1)]  # one version known: it must match
+    only_v2 = replace(conn, tunnels=tuple(
+        replace(t, ike=replace(t.ike, version=IkeVersion.IKEV2, mode=None, allowed_versions=(IkeVersion.IKEV2,)))
+        for t in conn.tunnels))
+    f = compare(only_v2, mirror(conn))  # the device speaks IKEv1, AWS accepts IKEv2 only
+    assert rules(f) == [("VPN200", 1), ("VPN200", 2)]
+    # IKEv1 settings are still checked when the device speaks IKEv1 and AWS accepts it
+    dev = mirror(conn)
+    dev.tunnels[1].set("ike.mode", NegotiationMode.AGGRESSIVE, 9)
+    both_v2 = replace(both, tunnels=tuple(replace(t, ike=replace(t.ike, version=IkeVersion.IKEV2, mode=None))
+                                          for t in both.tunnels))
+    from vpncc.validate.rules import BY_KEY
+
+    assert rules(compare(both_v2, dev)) == [(BY_KEY["ike.mode"].id, 2)]

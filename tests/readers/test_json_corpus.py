@@ -113,12 +113,12 @@ def test_tunnel_options_override_the_embedded_xml(shared):
     expected = []
     for xt, jt in zip(xconn.tunnels, conn.tunnels):
         expected.append(replace(xt, ike=replace(xt.ike, encryption=jt.ike.encryption, integrity=jt.ike.integrity,
-                                                dh_groups=jt.ike.dh_groups),
+                                                dh_groups=jt.ike.dh_groups, allowed_versions=jt.ike.allowed_versions),
                                 ipsec=replace(xt.ipsec, encryption=jt.ipsec.encryption,
                                               integrity=jt.ipsec.integrity, pfs_groups=jt.ipsec.pfs_groups)))
     _same_but_source(conn, xconn, tunnels=tuple(expected))
     # TunnelOptions give no IkeVersions: AWS allows both, the IR keeps the XML's ikev1
-    assert [aws_json_options.allowed_ike_versions(conn, t) for t in conn.tunnels] == [
+    assert [t.ike.allowed_versions for t in conn.tunnels] == [
         aws_json_options.DEFAULT_IKE_VERSIONS, aws_json_options.DEFAULT_IKE_VERSIONS]
     assert conn.routing is Routing.BGP
 

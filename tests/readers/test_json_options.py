@@ -64,7 +64,7 @@ def test_full_tunnel_options():
     assert t2.ike.dh_groups == (2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
     assert t2.ipsec.pfs_groups == (2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
     assert t2.ike.version is IkeVersion.IKEV1  # both allowed: the XML's ikev1 kept
-    assert aws_json_options.allowed_ike_versions(c, t2) == (IkeVersion.IKEV1, IkeVersion.IKEV2)
+    assert t2.ike.allowed_versions == (IkeVersion.IKEV1, IkeVersion.IKEV2)
     assert t2.ike.psk == "Example.Key_Tunnel2.hgfedcba" and t2.ike.lifetime_s == 28800
     ignored = [w.message for w in c.warnings if w.code == "tunnel-option-ignored"]
     assert len(ignored) == 2 and "DpdTimeoutAction" in ignored[0] and "StartupAction" in ignored[1]
@@ -173,3 +173,30 @@ def test_broken_embedded_xml_points_at_the_json_line():
         aws_json.read_all(text, "d.json")
     assert '"CustomerGatewayConfiguration"' in text.splitlines()[e.value.line - 1]
     assert PSK1 not in str(e.value)
+
+
+@pytest.mark.parametrize("vendor", ["cisco-ios", "juniper", "fortinet"])
+def test_device_on_either_allowed_ike_version_validates(vendor):
+    """TunnelOptions that name no IkeVersions allow both: the IR compiles ikev1 (the XML's), a device
+    running IKEv2 on the same tunnels is compliant too; one allowing ikev1 only flags it."""
+    import ipaddress
+    from dataclasses import replace
+
+    import vpncc
+    from vpncc.profile import Profile
+
+    suite = {"Phase1DHGroupNumbers": [{"Value": 14}], "Phase2DHGroupNumbers": [{"Value": 14}]}
+    (both,) = read(api([{"OutsideIpAddress": "198.51.100.7", **suite}, {"OutsideIpAddress": "198.51.100.8", **suite}]))
+    assert [t.ike.version for t in both.tunnels] == [IkeVersion.IKEV1] * 2
+    assert [t.ike.allowed_versions for t in both.tunnels] == [aws_json_options.DEFAULT_IKE_VERSIONS] * 2
+    prof = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")])
+    v2 = replace(both, tunnels=tuple(replace(t, ike=replace(t.ike, version=IkeVersion.IKEV2, mode=None))
+                                     for t in both.tunnels))
+    device = vpncc.compile(v2, vendor, prof)
+    assert [f.rule for f in vpncc.validate(both, vendor, device, profile=prof).findings if f.severity.value == "error"] == []
+    only_v1 = [{"OutsideIpAddress": a, "IkeVersions": [{"Value": "ikev1"}], **suite}
+               for a in ("198.51.100.7", "198.51.100.8")]
+    (v1,) = read(api(only_v1))
+    errors = [(f.name, f.tunnel) for f in vpncc.validate(v1, vendor, device, profile=prof).findings
+              if f.severity.value == "error"]
+    assert errors == [("ike-version-mismatch", 1), ("ike-version-mismatch", 2)]

@@ -16,8 +16,9 @@ Decisions:
   Scalars an entry omits (lifetimes, DPD) keep the embedded XML's values. ``Category: VPN-Classic``
   connections only ever offer the XML's suite, so their omitted lists keep the XML's values.
 - No TunnelOptions at all (API responses before late 2019, mocks with ``[]``): the XML is the IR.
-- IKE version: the IR holds one. When the tunnel allows several, the XML's (ikev1) is kept if
-  allowed, else the API's first. :func:`allowed_ike_versions` returns the whole set for the merge.
+- IKE version: ``ike.version`` is the one compiled. When the tunnel allows several, the XML's (ikev1) is
+  kept if allowed, else the API's first; ``ike.allowed_versions`` holds them all (validation accepts any
+  of them, the merge keeps the file's if allowed).
 - DPD: the IR has interval/retries, the API a timeout. AWS: "A DPD timeout of 40 seconds means that
   the VPN endpoint will consider the peer dead 30 seconds after the first failed keep-alive"
   (ModifyVpnTunnelOptionsSpecification), i.e. a first keep-alive after 10 s idle, then retries 10 s
@@ -47,7 +48,7 @@ from ..ir import Connection, Gateway, GatewayKind, Position, Routing, Source, Wa
 from . import aws_xml
 from . import xml_doc
 from .aws_json_doc import Ctx, lookup, val
-from .aws_json_options import ALLOWED_IKE, apply_all, ike_key
+from .aws_json_options import apply_all
 
 FORMAT = "aws-json"
 
@@ -221,13 +222,8 @@ def _connection(obj: dict, jp: tuple, ctx: Ctx, extra: list[Warning],
     arn = val(obj, "PreSharedKeyArn")
     if isinstance(topts, list) and topts:
         conn = apply_all(conn, topts, op + (tk2,), ctx, classic, arn, warn, mark)
-    else:
-        for t in conn.tunnels:
-            ALLOWED_IKE[ike_key(conn.vpn_connection_id, t)] = (t.ike.version,)
-        if isinstance(arn, str) and arn:
+    elif isinstance(arn, str) and arn:
             conn = _psk_arn(conn, arn, warn, jp + (lookup(obj, "PreSharedKeyArn")[0],))
-    if len(ALLOWED_IKE) > 200_000:  # bound the side table in long-running processes
-        ALLOWED_IKE.clear()
     return replace(conn, warnings=tuple(warnings), origin=origin)
 
 

@@ -32,19 +32,6 @@ def dpd_from_timeout(timeout: int) -> Dpd:
     return Dpd(DPD_INTERVAL, max(1, math.ceil((timeout - DPD_INTERVAL) / DPD_INTERVAL)))
 
 
-# -- the IKE versions a tunnel allows (the IR keeps one; the merge needs the set) ----------------
-ALLOWED_IKE: dict[tuple, tuple[IkeVersion, ...]] = {}
-
-
-def ike_key(conn_id: str | None, t: Tunnel) -> tuple:
-    return (conn_id, t.number, str(t.outside.aws), str(t.inside.aws))
-
-
-def allowed_ike_versions(conn: Connection, tunnel: Tunnel) -> tuple[IkeVersion, ...] | None:
-    """IKE versions the API allows for a tunnel read by this module, or None if unknown."""
-    return ALLOWED_IKE.get(ike_key(conn.vpn_connection_id, tunnel))
-
-
 def apply_all(conn: Connection, topts: list, tp: tuple, ctx: Ctx, classic: bool, arn: Any, warn,
                mark) -> Connection:
     tunnels = list(conn.tunnels)
@@ -71,9 +58,6 @@ def apply_all(conn: Connection, topts: list, tp: tuple, ctx: Ctx, classic: bool,
         if not isinstance(topts[j], dict):
             raise ctx.err(f"TunnelOptions entry {j + 1} is not an object", tp + (j,))
         tunnels[i] = _apply(conn, tunnels[i], i, topts[j], tp + (j,), ctx, classic, arn, warn, mark)
-    for i, t in enumerate(tunnels):
-        if i not in used:  # no options entry: only what the XML says is known
-            ALLOWED_IKE[ike_key(conn.vpn_connection_id, t)] = (t.ike.version,)
     return replace(conn, tunnels=tuple(tunnels))
 
 
@@ -187,7 +171,7 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
     )
     versions = conv("IkeVersions", aws_xml.ike_version, (ike.version,) if keep else DEFAULT_IKE_VERSIONS,
                     f"{p}.ike.version")
-    ike = replace(ike, version=ike.version if ike.version in versions else versions[0])
+    ike = replace(ike, version=ike.version if ike.version in versions else versions[0], allowed_versions=versions)
     life1 = integer("Phase1LifetimeSeconds", 900, 28800)
     if life1 is not None:
         ike = replace(ike, lifetime_s=life1)
@@ -213,10 +197,8 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
         bgp = replace(bgp, neighbor=inside.aws.ip)
     if next_hop is not None:
         next_hop = inside.aws.ip
-    new = replace(t, outside=outside, inside=inside, inside_ipv6=v6, ike=ike, ipsec=esp, dpd=dpd, bgp=bgp,
-                  static_next_hop=next_hop)
-    ALLOWED_IKE[ike_key(conn.vpn_connection_id, new)] = versions
-    return new
+    return replace(t, outside=outside, inside=inside, inside_ipv6=v6, ike=ike, ipsec=esp, dpd=dpd, bgp=bgp,
+                   static_next_hop=next_hop)
 
 
 def _bad(x: Any):

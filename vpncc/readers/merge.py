@@ -23,7 +23,6 @@ from typing import Any, Callable, Sequence
 
 from ..errors import InputError
 from ..ir import Connection, Routing, Tunnel, Warning, get_path
-from .aws_json_options import allowed_ike_versions
 
 CODE = "tunnel-option-differs"
 
@@ -116,7 +115,7 @@ def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]
         at = api.tunnels[ai]
         merged = _fill(at, ft, api.routing)
         merged = replace(merged, number=ft.number)
-        allowed = allowed_ike_versions(api, at)
+        allowed = at.ike.allowed_versions
         if allowed and ft.ike.version in allowed and merged.ike.version != ft.ike.version:
             # the IR keeps one IKE version; the API allows the file's as well: keep it
             merged = replace(merged, ike=replace(merged.ike, version=ft.ike.version))

@@ -12,7 +12,7 @@ import enum
 import ipaddress
 from typing import Any
 
-from ..ir import Connection, Routing, Tunnel, get_path
+from ..ir import Connection, IkeVersion, NegotiationMode, Routing, Tunnel, get_path
 from ..profile import Profile
 from .findings import Finding, Severity
 from .model import DeviceConfig, DeviceTunnel, Obs
@@ -132,17 +132,23 @@ def _compare_tunnel(ctx: _Ctx, idx: int, t: Tunnel, d: DeviceTunnel) -> None:
                     obs.line if obs else d.line,
                     f"tunnel {n} ({d.name}): {what} {_fmt(actual)} shares nothing with AWS's {_fmt(expected)}")
     for key in EQ_KEYS:
-        if key in V1_ONLY:
+        if key in V1_ONLY:  # checked when the device speaks IKEv1 and AWS accepts it on this tunnel
             dv = d.get("ike.version")
-            if t.ike.version.value != "ikev1" or (dv is not None and getattr(dv.value, "value", dv.value) != "ikev1"):
+            device_v1 = dv is None or getattr(dv.value, "value", dv.value) == "ikev1"
+            if not device_v1 or IkeVersion.IKEV1 not in (t.ike.allowed_versions or (t.ike.version,)):
                 continue
         if key.startswith("inside_ipv6"):
             if t.inside_ipv6 is None:
                 continue
         expected = get_path(t, key)
+        if expected is None and key == "ike.mode":
+            expected = NegotiationMode.MAIN  # an IKEv2 IR, an IKEv1 device AWS also accepts: AWS's IKEv1 is main mode
         if expected is None:
             continue
         obs = d.get(key)
+        if key == "ike.version" and t.ike.allowed_versions and obs is not None \
+                and obs.value in t.ike.allowed_versions:
+            continue  # the API lists every version AWS accepts on the tunnel: any of them is compliant
         if obs is None and key in POLICY_ONLY_ABSENT:
             pb = d.get("policy_based")
             if pb is not None and pb.value:
