@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...ir import Encryption, Integrity
+from ..cisco_common.names import pfs, pfs_read  # noqa: F401 - PFS is spelled alike on IOS and ASA
 
 E, I = Encryption, Integrity
 
@@ -39,15 +40,6 @@ IPSEC_DEFAULT_LIFETIME = 28800
 DH_GROUPS = frozenset({2, 5, 14, 15, 16, 19, 20, 21, 24})
 #: an ASA holds at most 20 IKEv1 and 20 IKEv2 policies
 MAX_POLICIES = 20
-
-
-def pfs(group: int) -> str:
-    return f"group{group}"
-
-
-def pfs_read(word: str) -> int | None:
-    w = word.lower()
-    return int(w[5:]) if w.startswith("group") and w[5:].isdigit() else None
 
 
 #: `isakmp keepalive threshold <10-3600> retry <2-10>` under tunnel-group ipsec-attributes; the ASA's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...ir import Encryption, Integrity
+from ..cisco_common.names import pfs, pfs_read  # noqa: F401 - PFS is spelled alike on IOS and ASA
 
 E, I = Encryption, Integrity
 
@@ -42,15 +43,6 @@ IPSEC_DEFAULT_LIFETIME = 3600
 
 #: DH groups IOS/IOS-XE name in `group N`, `set pfs groupN` and IKEv2 proposals (no 17, 18, 22, 23)
 DH_GROUPS = frozenset({2, 5, 14, 15, 16, 19, 20, 21, 24})
-
-
-def pfs(group: int) -> str:
-    return f"group{group}"
-
-
-def pfs_read(word: str) -> int | None:
-    w = word.lower()
-    return int(w[5:]) if w.startswith("group") and w[5:].isdigit() else None
 
 
 #: ``crypto isakmp keepalive <interval> [<retry>]``: IOS's second number is the retry *interval* in
