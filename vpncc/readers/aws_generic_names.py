@@ -93,14 +93,6 @@ def split_list(value: str) -> list[str]:
     return parts
 
 
-def _ordered_unique(items: list) -> tuple:
-    out: list = []
-    for i in items:
-        if i not in out:
-            out.append(i)
-    return tuple(out)
-
-
 def parse_encryption(value: str) -> tuple[Encryption, ...]:
     out = []
     for part in split_list(value):
@@ -109,7 +101,7 @@ def parse_encryption(value: str) -> tuple[Encryption, ...]:
             raise BadValue(f"unknown encryption algorithm {part!r}",
                            "AWS uses aes-128-cbc, aes-256-cbc, aes-128-gcm-16 or aes-256-gcm-16")
         out.append(enc)
-    return _ordered_unique(out)
+    return tuple(dict.fromkeys(out))  # first mention wins
 
 
 def parse_integrity(value: str) -> tuple[Integrity, ...]:
@@ -121,7 +113,7 @@ def parse_integrity(value: str) -> tuple[Integrity, ...]:
                            "AWS uses sha1, sha2-256, sha2-384, sha2-512 (hmac-sha1-96, hmac-sha2-256-128, ... "
                            "for IPSec)")
         out.append(integ)
-    return _ordered_unique(out)
+    return tuple(dict.fromkeys(out))  # first mention wins
 
 
 def parse_dh_groups(value: str) -> tuple[int, ...]:
@@ -136,7 +128,7 @@ def parse_dh_groups(value: str) -> tuple[int, ...]:
             raise BadValue(f"{part!r} is not a Diffie-Hellman group",
                            "write it as 'Group 14', 'Diffie-Hellman Group 14' or 'group14'")
         out.append(int(m.group(1)))
-    return _ordered_unique(out)
+    return tuple(dict.fromkeys(out))  # first mention wins
 
 
 def parse_ike_version(value: str) -> IkeVersion:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any
 
 from ..ir import Connection, Dpd, Encryption, IkeVersion, Inside, InsideV6, Integrity, Tunnel
 from . import aws_xml
@@ -67,14 +67,6 @@ def _items(value: Any) -> list[Any]:
     return [v.get("Value", v.get("value")) if isinstance(v, dict) else v for v in value]
 
 
-def _dedupe(values: Iterable) -> tuple:
-    out: list = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return tuple(out)
-
-
 def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, classic: bool, arn: Any,
            warn, mark) -> Tunnel:
     where = f"tunnel {t.number}"
@@ -90,8 +82,8 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
         if not items:
             return default
         try:
-            out = _dedupe(fn(x) if isinstance(x, (str, int)) and not isinstance(x, bool) else _bad(x)
-                          for x in items)
+            out = tuple(dict.fromkeys(fn(x) if isinstance(x, (str, int)) and not isinstance(x, bool) else _bad(x)
+                                      for x in items))  # the API's order, each value once
         except ValueError as e:
             raise ctx.err(f"{where}: {name}: {e}", kp) from None
         mark(ir_path, kp)

@@ -15,11 +15,8 @@ from ...ir import Connection, Encryption, Integrity, Tunnel
 
 
 def uniq(values: Iterable) -> tuple:
-    out: list = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return tuple(out)
+    """Each value once, first mention first."""
+    return tuple(dict.fromkeys(values))
 
 
 def names(values: Iterable) -> str:
