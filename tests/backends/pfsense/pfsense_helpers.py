@@ -113,23 +113,12 @@ xmldatafile""".split())
 
 
 def to_php(text: str) -> dict:
+    """The whole config.xml as pfSense's parse_xml_config() sees it, with its complete listtags()."""
+    from vpncc.backends.pfsense import swanctl_map
     from vpncc.backends.pfsense.xmlread import parse
 
     doc = parse(text, deep_all=True)
-
-    def conv(n):
-        if not n.children:
-            return n.text
-        out: dict = {}
-        for c in n.children:
-            v = conv(c)
-            if c.tag in LISTTAGS:
-                out.setdefault(c.tag, []).append(v)
-            else:
-                out[c.tag] = v
-        return out
-
-    return {doc.root.tag: conv(doc.root)}
+    return {doc.root.tag: swanctl_map.to_php(doc.root, LISTTAGS)}
 
 
 def from_php(arr: dict) -> str:

@@ -38,14 +38,15 @@ _LISTTAGS = frozenset({"phase1", "phase2", "item", "encryption-algorithm-option"
 Php = dict[str, Any]
 
 
-def to_php(node: Node) -> Any:
-    """The PHP array parse_xml_config() would build for ``node`` (list tags become lists)."""
+def to_php(node: Node, listtags: frozenset[str] = _LISTTAGS) -> Any:
+    """The PHP array parse_xml_config() would build for ``node``: elements named in ``listtags`` (pfSense's
+    listtags(); by default the ones below <ipsec> and <interfaces>) become lists."""
     if not node.children:
         return node.text
     out: Php = {}
     for c in node.children:
-        v = to_php(c)
-        if c.tag in _LISTTAGS:
+        v = to_php(c, listtags)
+        if c.tag in listtags:
             out.setdefault(c.tag, []).append(v)
         else:
             out[c.tag] = v
