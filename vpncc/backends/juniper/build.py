@@ -134,6 +134,27 @@ def _disabled(t: JunosTunnel, disabled: list[tuple[int, str]]) -> None:
         t.refs["enable"] = sorted({cmd for _, cmd in disabled})
 
 
+def _policy(st: State, t: JunosTunnel, kind: str, ref: V | None, owner: str,
+            disabled: list[tuple[int, str]]) -> tuple[Obj, list[V]] | None:
+    """The ``security ike|ipsec policy`` an owner refers to, and its proposal names (refs kept for
+    remediation); a missing policy or a proposal-set (not read) becomes a note."""
+    if ref is None:
+        return None
+    label = {"ike": "IKE", "ipsec": "IPsec"}[kind]
+    t.refs[f"{kind}_policy"] = ref[0]
+    pol = (st.ike_policies if kind == "ike" else st.ipsec_policies).get(ref[0])
+    if pol is None:
+        st.notes.append((ref[1], f"{owner} uses {label} policy {ref[0]}, which is not configured"))
+        return None
+    _off(disabled, pol)
+    names = pol.lists.get("proposals", [])
+    t.refs["ike_proposals" if kind == "ike" else "esp_proposals"] = [n for n, _ in names]
+    pset = pol.get("proposal-set")
+    if pset is not None:
+        st.notes.append((pset[1], f"{label} policy {ref[0]}: proposal-set {pset[0]} is not read"))
+    return pol, names
+
+
 def _ike(st: State, t: JunosTunnel, gname: str, gw: Obj, disabled: list[tuple[int, str]]) -> None:
     t.refs["gateway"] = gname
     _off(disabled, gw)
@@ -159,15 +180,10 @@ def _ike(st: State, t: JunosTunnel, gname: str, gw: Obj, disabled: list[tuple[in
         iv, th = gw.get("dpd-interval"), gw.get("dpd-threshold")
         t.set("dpd.interval_s", iv[0] if iv else N.DEFAULT_DPD_INTERVAL, iv[1] if iv else dline)
         t.set("dpd.retries", th[0] if th else N.DEFAULT_DPD_THRESHOLD, th[1] if th else dline)
-    pol_name = gw.get("ike-policy")
-    if pol_name is None:
+    found = _policy(st, t, "ike", gw.get("ike-policy"), f"gateway {gname}", disabled)
+    if found is None:
         return
-    t.refs["ike_policy"] = pol_name[0]
-    pol = st.ike_policies.get(pol_name[0])
-    if pol is None:
-        st.notes.append((pol_name[1], f"gateway {gname} uses IKE policy {pol_name[0]}, which is not configured"))
-        return
-    _off(disabled, pol)
+    pol, names = found
     mode = pol.get("mode")
     if mode is not None and mode[0] in N.NEGOTIATION_MODE_R:
         t.set("ike.mode", N.NEGOTIATION_MODE_R[mode[0]], mode[1])
@@ -176,11 +192,6 @@ def _ike(st: State, t: JunosTunnel, gname: str, gw: Obj, disabled: list[tuple[in
     psk = _psk(pol)
     if psk is not None:
         t.set("ike.psk", psk[0], psk[1], verifiable=psk[2])
-    names = pol.lists.get("proposals", [])
-    t.refs["ike_proposals"] = [n for n, _ in names]
-    if pol.get("proposal-set") is not None:
-        st.notes.append((pol.get("proposal-set")[1], f"IKE policy {pol_name[0]}: proposal-set "
-                                                     f"{pol.get('proposal-set')[0]} is not read"))
     a = _algos(st, st.ike_proposals, names, ike=True)
     for key, vals in (("ike.encryption", a["enc"]), ("ike.integrity", a["int"]), ("ike.dh_groups", a["dh"])):
         u = _uniq(vals)
@@ -191,20 +202,10 @@ def _ike(st: State, t: JunosTunnel, gname: str, gw: Obj, disabled: list[tuple[in
 
 
 def _ipsec(st: State, t: JunosTunnel, vpn: Obj, disabled: list[tuple[int, str]]) -> None:
-    pname = vpn.get("ipsec-policy")
-    if pname is None:
+    found = _policy(st, t, "ipsec", vpn.get("ipsec-policy"), f"vpn {t.name}", disabled)
+    if found is None:
         return
-    t.refs["ipsec_policy"] = pname[0]
-    pol = st.ipsec_policies.get(pname[0])
-    if pol is None:
-        st.notes.append((pname[1], f"vpn {t.name} uses IPsec policy {pname[0]}, which is not configured"))
-        return
-    _off(disabled, pol)
-    names = pol.lists.get("proposals", [])
-    t.refs["esp_proposals"] = [n for n, _ in names]
-    if pol.get("proposal-set") is not None:
-        st.notes.append((pol.get("proposal-set")[1], f"IPsec policy {pname[0]}: proposal-set "
-                                                     f"{pol.get('proposal-set')[0]} is not read"))
+    pol, names = found
     a = _algos(st, st.esp_proposals, names, ike=False)
     enc = _uniq(a["enc"])
     if enc is not None:
