@@ -25,6 +25,7 @@ from vpncc.ir import (DH_GROUPS, Connection, Encryption, IkeVersion, Inside, Int
 from vpncc.profile import Profile
 
 from ..strategies import connections, sample_connection
+from tests.conftest import sample_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
@@ -73,10 +74,6 @@ def _findings(conn_compiled: Connection, conn_expected: Connection, vendor: str)
     return report.findings
 
 
-def _samples() -> list[Path]:
-    return sorted((ROOT / "samples").glob("*.txt"))
-
-
 # -- 1. round trip --------------------------------------------------------------------------
 
 HAND_MADE = {
@@ -105,7 +102,7 @@ def test_round_trip_hand_made(vendor: str, case: str) -> None:
 
 
 @pytest.mark.parametrize("vendor", BACKENDS)
-@pytest.mark.parametrize("sample", [p.name for p in _samples()])
+@pytest.mark.parametrize("sample", [p.name for p in sample_paths()])
 def test_round_trip_samples(vendor: str, sample: str) -> None:
     backend = _backend_or_skip(vendor)
     conn = vpncc.parse(ROOT / "samples" / sample)

@@ -17,6 +17,7 @@ from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 from vpncc.profile import Profile
 
 from ...strategies import sample_connection
+from tests.conftest import sample_paths
 
 ROOT = Path(__file__).resolve().parents[3]
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
@@ -34,10 +35,6 @@ VARIANTS = {
 }
 
 
-def _samples() -> list[Path]:
-    return sorted((ROOT / "samples").glob("*.txt"))
-
-
 def compile_(conn, version=None, profile=PROFILE):
     extra = {} if version is None else {"fortios_version": version}
     return vpncc.compile(conn, "fortinet", profile, extra=extra)
@@ -50,7 +47,7 @@ def test_golden_variants(variant: str, version: str, golden) -> None:
 
 
 @pytest.mark.parametrize("version", names.VERSIONS)
-@pytest.mark.parametrize("sample", [p.name for p in _samples()])
+@pytest.mark.parametrize("sample", [p.name for p in sample_paths()])
 def test_golden_samples(sample: str, version: str, golden) -> None:
     from vpncc.readers.aws_generic import read
 

@@ -15,6 +15,7 @@ from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 from vpncc.profile import Profile
 
 from ...strategies import sample_connection
+from tests.conftest import sample_paths
 
 ROOT = Path(__file__).resolve().parents[3]
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
@@ -34,10 +35,6 @@ VARIANTS = {
 }
 
 
-def _samples() -> list[Path]:
-    return sorted((ROOT / "samples").glob("*.txt"))
-
-
 def compile_(conn, fmt="set", profile=PROFILE, **kw):
     return vpncc.compile(conn, "juniper", profile, format=fmt, **kw)
 
@@ -49,7 +46,7 @@ def test_golden_variants(variant: str, fmt: str, golden) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["set", "curly"])
-@pytest.mark.parametrize("sample", [p.name for p in _samples()])
+@pytest.mark.parametrize("sample", [p.name for p in sample_paths()])
 def test_golden_samples(sample: str, fmt: str, golden) -> None:
     from vpncc.readers.aws_generic import read
 

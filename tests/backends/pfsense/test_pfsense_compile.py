@@ -19,6 +19,7 @@ from vpncc.profile import Profile
 
 from ...strategies import sample_connection
 from .pfsense_helpers import BASE, PROFILE, ROOT, local_findings, to_php
+from tests.conftest import sample_paths
 
 VARIANTS = {
     "bgp-ikev1-classic": sample_connection(),
@@ -34,10 +35,6 @@ VARIANTS = {
 }
 
 
-def _samples() -> list[Path]:
-    return sorted((ROOT / "samples").glob("*.txt"))
-
-
 def compile_(conn, profile=PROFILE, **kw) -> str:
     return vpncc.compile(conn, "pfsense", profile, **kw)
 
@@ -49,7 +46,7 @@ def test_golden_variants(variant: str, golden) -> None:
     golden(f"pfsense/{variant}.xml", compile_(VARIANTS[variant]))
 
 
-@pytest.mark.parametrize("sample", [p.name for p in _samples()])
+@pytest.mark.parametrize("sample", [p.name for p in sample_paths()])
 def test_golden_samples(sample: str, golden) -> None:
     from vpncc.readers.aws_generic import read
 
@@ -68,8 +65,8 @@ def test_every_sample_round_trips() -> None:
     from vpncc.readers.aws_generic import read
 
     b = base.get("pfsense")
-    assert _samples(), "samples/ is empty"
-    for path in _samples():
+    assert sample_paths(), "samples/ is empty"
+    for path in sample_paths():
         conn = read(path.read_text(encoding="utf-8"), str(path))
         text = compile_(conn)
         assert local_findings(conn, PROFILE, b.read(text, "x.xml")) == set(), path.name
