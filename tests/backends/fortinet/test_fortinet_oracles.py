@@ -11,7 +11,9 @@ from vpncc.backends.fortinet import names
 from vpncc.backends.fortinet.fortios_config import build, parser, prefilter
 
 from .fortios_schema_check import check
-from .test_fortinet_compile import VARIANTS, _samples, compile_
+from tests.conftest import sample_paths
+
+from .test_fortinet_compile import VARIANTS, compile_
 
 # the checkers are test dependencies: a missing one must fail here, never skip
 import anyconfig  # noqa: E402,F401
@@ -26,7 +28,7 @@ def _cases():
     from vpncc.readers.aws_generic import read
 
     out = [(k, v) for k, v in sorted(VARIANTS.items())]
-    for p in _samples():
+    for p in sample_paths():
         out.append((p.stem, read(p.read_text(encoding="utf-8"), str(p))))
     return out
 

@@ -16,7 +16,9 @@ from vpncc.backends.juniper.syntax import to_set_lines
 
 from ...strategies import connections
 from .junos_schema import UNVERIFIED_HIERARCHIES, check_set_text, walk_line
-from .test_juniper_compile import PROFILE, VARIANTS, _samples
+from tests.conftest import sample_paths
+
+from .test_juniper_compile import PROFILE, VARIANTS
 from .test_juniper_properties import supported
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,7 +28,7 @@ AWS_DIR = "vendor/juniper"
 def _sample_conns():
     from vpncc.readers.aws_generic import read
 
-    return {p.stem: read(p.read_text(encoding="utf-8"), str(p)) for p in _samples()} | VARIANTS
+    return {p.stem: read(p.read_text(encoding="utf-8"), str(p)) for p in sample_paths()} | VARIANTS
 
 
 CONNS = _sample_conns()
