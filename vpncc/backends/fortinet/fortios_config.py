@@ -137,15 +137,11 @@ def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Pr
             path = " ".join(rest.split())
             if stack and len(path.split()) >= 2:
                 close_all(i, f"a new top-level `config {path}` starts")
-            if not stack:
+            if not stack:  # a top-level block: kept or skipped as a whole
                 keep = path in wanted
-                stack.append(["config", keep, i, path])
-                if keep:
-                    emit("config " + path, i)
-            else:
-                stack.append(["config", keep, i, path])
-                if keep:
-                    emit("config " + path, i)
+            stack.append(["config", keep, i, path])
+            if keep:
+                emit("config " + path, i)
             continue
         if word == "edit":
             if not stack:

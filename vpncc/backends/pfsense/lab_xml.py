@@ -107,32 +107,26 @@ def asnum(v: object) -> bool:
     return intrange(v, 1, 4294967295)
 
 
-def iface4(v: object) -> bool:
+def _parses(make, v: object):
+    """``make(str(v))``, or None where it raises (what the value checks below ask of ipaddress)."""
     try:
-        ipaddress.IPv4Interface(str(v))
-        return "/" in str(v)
+        return make(str(v))
     except ValueError:
-        return False
+        return None
+
+
+def iface4(v: object) -> bool:
+    return "/" in str(v) and _parses(ipaddress.IPv4Interface, v) is not None
 
 
 def v4(v: object) -> bool:
-    try:
-        ipaddress.IPv4Address(str(v))
-        return True
-    except ValueError:
-        return False
+    return _parses(ipaddress.IPv4Address, v) is not None
 
 
 def is_ip(v: object) -> bool:
-    try:
-        ipaddress.ip_address(str(v))
-        return True
-    except ValueError:
-        return False
+    return _parses(ipaddress.ip_address, v) is not None
 
 
 def subnet4(v: object) -> bool:
-    try:
-        return "/" in str(v) and isinstance(ipaddress.ip_network(str(v), strict=False), ipaddress.IPv4Network)
-    except ValueError:
-        return False
+    return "/" in str(v) and isinstance(_parses(lambda s: ipaddress.ip_network(s, strict=False), v),
+                                        ipaddress.IPv4Network)
