@@ -55,6 +55,7 @@ HEAD = 256 * 1024
 
 #: every kind with a mark, in the order guess() tries them
 KINDS = tuple(kind for kind, _ in _PATTERNS)
+_MARK = dict(_PATTERNS)
 
 
 def guess(text: str) -> str | None:
@@ -86,5 +87,4 @@ def foreign(text: str, own: tuple[str, ...]) -> str | None:
 
 def hits(text: str, kind: str) -> int:
     """How many lines of the first HEAD characters carry ``kind``'s mark (for texts that mix formats)."""
-    pat = dict(_PATTERNS)[kind]
-    return sum(1 for _ in pat.finditer(text, 0, HEAD))
+    return sum(1 for _ in _MARK[kind].finditer(text, 0, HEAD))
