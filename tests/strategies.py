@@ -12,9 +12,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from vpncc.ir import (
-    DH_GROUPS, Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6,
+    AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6,
     Integrity, Ipsec, NegotiationMode, Outside, Routing, Source, Tunnel,
 )
+
+from vpncc.aws_defaults import PHASE1_DH_GROUPS
 
 PSK_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._"
 
@@ -78,14 +80,14 @@ def connections(draw, *, ipv6: bool | None = False, multi: bool = True,
             ike=Ike(
                 version=version, psk=draw(_psk()),
                 mode=NegotiationMode.MAIN,
-                encryption=draw(_ordered_subset(Encryption, max_size=max_n)),
-                integrity=draw(_ordered_subset(Integrity, max_size=max_n)),
-                dh_groups=draw(_ordered_subset(DH_GROUPS, max_size=max_n)),
+                encryption=draw(_ordered_subset(AWS_ENCRYPTION, max_size=max_n)),
+                integrity=draw(_ordered_subset(AWS_INTEGRITY, max_size=max_n)),
+                dh_groups=draw(_ordered_subset(PHASE1_DH_GROUPS, max_size=max_n)),  # AWS: no DH 5 in phase 1
                 lifetime_s=draw(st.integers(900, 28800)),
             ),
             ipsec=Ipsec(
-                encryption=draw(_ordered_subset(Encryption, max_size=max_n)),
-                integrity=draw(_ordered_subset(Integrity, max_size=max_n)),
+                encryption=draw(_ordered_subset(AWS_ENCRYPTION, max_size=max_n)),
+                integrity=draw(_ordered_subset(AWS_INTEGRITY, max_size=max_n)),
                 pfs_groups=draw(_ordered_subset(DH_GROUPS, max_size=max_n)),
                 lifetime_s=draw(st.integers(900, 3600)),
             ),
@@ -101,9 +103,17 @@ def connections(draw, *, ipv6: bool | None = False, multi: bool = True,
         customer_gateway_id="cgw-" + draw(hexid),
         gateway=Gateway(kind=kind, id=("vgw-" + draw(hexid)) if kind is GatewayKind.VGW else None),
         routing=routing,
-        tunnels=tuple(tunnels),
+        tunnels=tuple(with_accepted_lifetimes(t) for t in tunnels),
         source=Source(format="aws-generic", path=None, layout="2022"),
     )
+
+
+def with_accepted_lifetimes(t: Tunnel) -> Tunnel:
+    """A generic file's tunnel: AWS's default accepted sets, the lifetimes the file states."""
+    from dataclasses import replace
+
+    return replace(t, accepted=replace(t.accepted, ike_lifetime_s=t.ike.lifetime_s,
+                                       esp_lifetime_s=t.ipsec.lifetime_s))
 
 
 def sample_connection(*, routing: Routing = Routing.BGP, ike_version: IkeVersion = IkeVersion.IKEV1,

@@ -47,7 +47,7 @@ def _load(args: argparse.Namespace):
     if getattr(args, "tunnel_options", None):
         from .readers import merge
 
-        opts = readers.load_all(Path(args.tunnel_options))
+        opts = merge.load(Path(args.tunnel_options))
         conn_list = [merge.merge(c, merge.pick(c, opts)) for c in conn_list]
     wanted = getattr(args, "connection", None)
     if wanted:
@@ -85,11 +85,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if args.format == "yaml":
         import yaml
 
-        text = yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
+        text = yaml.safe_dump(data, sort_keys=False, default_flow_style=None)
     else:
-        import json
+        from .ir_codec import dumps
 
-        text = json.dumps(data, indent=2) + "\n"
+        text = dumps(data)
     _out(text, args.output, secret=not args.redact)
     return EXIT_OK
 
@@ -120,7 +120,8 @@ def cmd_vendors(args: argparse.Namespace) -> int:
             rows.append({"name": n, "error": str(e)})
             continue
         aliases = sorted(a for a, t in base.ALIASES.items() if t == n)
-        rows.append({"name": n, "aliases": aliases, "description": b.description} | b.capabilities.summary())
+        rows.append({"name": n, "aliases": aliases, "description": b.description} | b.capabilities.summary()
+                    | {"releases": list(b.releases)})
     if args.json:
         import json
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
@@ -132,7 +133,8 @@ def cmd_vendors(args: argparse.Namespace) -> int:
         al = f" (alias: {', '.join(r['aliases'])})" if r["aliases"] else ""
         sys.stdout.write(f"{r['name']}{al}\n  {r['description']}\n"
                          f"  IKE: {', '.join(r['ike_versions'])}; routing: {', '.join(r['routing'])}; "
-                         f"IPv6 inside: {'yes' if r['ipv6_inside'] else 'no'}; formats: {', '.join(r['formats'])}\n")
+                         f"IPv6 inside: {'yes' if r['ipv6_inside'] else 'no'}; formats: {', '.join(r['formats'])}\n"
+                         + (f"  releases (--release): {', '.join(r['releases'])}\n" if r["releases"] else ""))
     return EXIT_OK
 
 
@@ -205,6 +207,27 @@ def _extra(args: argparse.Namespace) -> dict[str, Any]:
     return extra
 
 
+#: compile options that only one backend reads: given for another vendor they would be silently ignored
+VENDOR_OPTIONS = (("fortios_version", "--fortios-version", "fortinet"), ("routing", "--routing", "strongswan"),
+                  ("base", "--base", "pfsense"))
+
+
+def _check_vendor_options(args: argparse.Namespace, vendors: list[str], profile: Any) -> None:
+    from .backends import base
+    from .errors import UsageError
+
+    names = [base.canonical(v) for v in vendors]
+    for attr, flag, owner in VENDOR_OPTIONS:
+        if getattr(args, attr, None) is not None and any(n != owner for n in names):
+            raise UsageError(f"{flag} is an option of --vendor {owner} only; drop it for "
+                             + ", ".join(n for n in names if n != owner))
+    if args.fortios_version is not None and profile.release is not None and args.fortios_version != profile.release:
+        raise UsageError(f"--fortios-version {args.fortios_version} and release {profile.release!r} name different "
+                         "FortiOS versions; give one of them")
+    for n in names:  # before any work: a release is one vendor's (exit 2 naming the valid ones)
+        base.check_release(base.get(n), profile.release)
+
+
 def cmd_compile(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -212,6 +235,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
     vendors = [v for v in args.vendor.split(",") if v.strip()]
     profile = _profile(args)
+    _check_vendor_options(args, vendors, profile)
     psks = _psks(args)
     kw = dict(format=args.format, profile_path=args.profile, psks=psks, extra=_extra(args))
     if os.path.isdir(args.file) and not args.connection and not args.tunnel_options:
@@ -223,7 +247,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if len(conns) > 1 or len(vendors) > 1 or (args.output and os.path.isdir(args.output)):
         return _compile_many(args, conns, vendors, profile, kw)
     conn = conns[0]
-    files = compile_files(conn, vendors[0], profile, **kw)
+    files = compile_files(conn, vendors[0], profile, warn=_compile_warner(conn.source.path or name, args.quiet),
+                          **kw)
     redact = (lambda t: _redact_text(t, conns)) if args.redact else (lambda t: t)
     if args.bundle:
         from .atomic import write_tree
@@ -239,6 +264,13 @@ def cmd_compile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _compile_warner(where: str, quiet: bool):
+    """Warnings of compile itself (the crypto choice), in the format of the input's warnings."""
+    if quiet:
+        return None
+    return lambda code, message: sys.stderr.write(f"{where}: warning: {message} [{code}]\n")
+
+
 def _compile_many(args: argparse.Namespace, source: list, vendors: list[str], profile: Any, kw: dict) -> int:
     from .errors import UsageError
 
@@ -248,7 +280,24 @@ def _compile_many(args: argparse.Namespace, source: list, vendors: list[str], pr
         raise UsageError("write many outputs with -o DIR (one file per connection and vendor)")
     if args.bundle:
         raise UsageError("--bundle writes one connection's files; use -o DIR for many connections")
-    written = compile_batch(source, vendors, profile, args.output, jobs=args.jobs, redact=args.redact, **kw)
+    if os.path.exists(args.output) and not os.path.isdir(args.output):
+        raise UsageError(f"-o {args.output} is a file; many outputs need a directory (-o DIR)")
+    def warn(path: str, code: str, message: str) -> None:
+        sys.stderr.write(f"{path}: warning: {message} [{code}]\n")
+
+    failed: list = []
+    skipped: list = []
+    written = compile_batch(source, vendors, profile, args.output, jobs=args.jobs, redact=args.redact,
+                            warn=None if args.quiet else warn, failed=failed, skipped=skipped, **kw)
+    for path, why in skipped:
+        if not args.quiet:
+            sys.stderr.write(f"{path}: note: skipped: {why}\n")
+    for who, vendor, reason in failed:  # always shown: these outputs are missing
+        sys.stderr.write(f"{who}: error: " + (f"{vendor}: " if vendor else "") + f"not compiled: {reason}\n")
+    if failed:
+        # exit 1: some outputs were written, some not; 2: none could be (see batch.py's docstring)
+        sys.stderr.write(f"wrote {len(written)} file(s) to {args.output}; {len(failed)} failed\n")
+        return EXIT_FINDINGS if written else EXIT_ERROR
     if not args.quiet:
         from .backends import base
 
@@ -275,9 +324,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validate.report import Report
     from .validate.run import validate_configs
 
+    from .backends import base
+
+    profile = _profile(args)
+    base.check_release(base.get(args.vendor), profile.release)
     conns, name = _load(args)
     _warn(conns, args.quiet)
-    profile = _profile(args)
     file_psks = _psks(args)
     args.config, stdin_tmp = _stdin_configs(args.config)
     if len(conns) == 1:
@@ -299,6 +351,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 r.file = "<stdin>"
                 r.findings = [replace(f, file="<stdin>") for f in r.findings]
     fail_on = Severity(args.fail_on)
+    report.fail_on_security = None if args.fail_on_security == "never" else Severity(args.fail_on_security)
     color = args.output in (None, "-") and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     _out(render(report, args.report_format, fail_on, color=color), args.output, secret=False)
     return report.exit_code(fail_on)
@@ -339,15 +392,59 @@ def _with_psks(conn: Any, file_psks: dict[int, str]) -> Any:
                                        for t in conn.tunnels))
 
 
+#: exit code of a lab run interrupted by Ctrl-C / SIGTERM (128 + SIGINT), after its cleanup
+EXIT_INTERRUPTED = 130
+
+
+def _lab_files(paths: list[str]) -> dict[str, str]:
+    """--config FILE_OR_DIR ... -> {file name: text}; a directory adds its regular files."""
+    from .readers import read_text
+
+    import glob
+    import re
+
+    out: dict[str, str] = {}
+    for p in paths:
+        items = [os.path.join(p, n) for n in sorted(os.listdir(p))] if os.path.isdir(p) else [p]
+        for f in items:
+            if os.path.isfile(f):
+                name = os.path.basename(f)
+                if name in out:
+                    raise UsageError(f"--config: two files named {name}")
+                text = read_text(f, what="device config")
+                if name == "swanctl.conf":
+                    # Debian's layout: swanctl.conf holds "include conf.d/*.conf"; the lab runs what it includes
+                    def inline(m: "re.Match[str]", base: str = os.path.dirname(f)) -> str:
+                        hits = sorted(glob.glob(os.path.join(base, m.group(1).strip())))
+                        return "".join(read_text(h, what="device config") + "\n" for h in hits)
+                    text = re.sub(r"^[ \t]*include[ \t]+(\S+)[ \t]*$", inline, text, flags=re.M)
+                out[name] = text
+    return out
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
     from . import lab
 
+    if args.cleanup:
+        from .lab.runs import cleanup_stale
+
+        done = cleanup_stale()
+        sys.stdout.write("".join(f"removed {d}\n" for d in done) or "nothing to clean up\n")
+        return EXIT_OK
+    if args.file is None:
+        raise UsageError("vpncc lab needs the AWS file (or --cleanup)")
     conns, name = _load(args)
     _warn(conns, args.quiet)
     conn = _one(conns, name)
-    report = lab.run(conn, vendor=args.vendor, profile=_profile(args), keep=args.keep,
-                     psks=_psks(args), format=args.format, routing=args.routing, aws_bgp=args.aws_bgp,
-                     progress=None if args.json or args.quiet else sys.stderr)
+    files = _lab_files(args.config) if args.config else None
+    try:
+        report = lab.run(conn, vendor=args.vendor, profile=_profile(args), keep=args.keep,
+                         psks=_psks(args), format=args.format, routing=args.routing, aws_bgp=args.aws_bgp,
+                         progress=None if args.json or args.quiet else sys.stderr, config_files=files,
+                         scenarios=args.scenarios)
+    except KeyboardInterrupt:
+        sys.stderr.write("vpncc lab: interrupted; namespaces, daemons and files removed\n")
+        return EXIT_INTERRUPTED
     if args.json:
         import json
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
@@ -364,15 +461,30 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # -- argument parser ------------------------------------------------------------------------
 
-def _add_input(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="AWS generic text, XML or API JSON ('-' for stdin)")
+def _add_input(p: argparse.ArgumentParser, optional: bool = False) -> None:
+    p.add_argument("file", metavar="FILE", nargs="?" if optional else None,
+                   help="AWS generic text, XML or API JSON ('-' for stdin)")
     p.add_argument("--connection", metavar="ID", help="pick one connection from a multi-connection input")
     p.add_argument("--tunnel-options", metavar="JSON",
                    help="describe-vpn-connections JSON whose TunnelOptions override the file")
     p.add_argument("-q", "--quiet", action="store_true", help="no warnings on stderr")
 
 
-def _add_profile_options(p: argparse.ArgumentParser) -> None:
+#: profile fields that only change what compile emits: not offered by commands that do not compile
+COMPILE_ONLY_FIELDS = ("crypto",)
+
+
+def _field_default(name: str) -> str:
+    if name == "crypto":
+        from .crypto import DEFAULT_CRYPTO
+
+        return DEFAULT_CRYPTO
+    if name == "release":
+        return "the vendor's default release"
+    return "per vendor, see `vpncc profile --example --vendor V`"
+
+
+def _add_profile_options(p: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
     import argparse
 
     from .profile import FIELDS
@@ -382,14 +494,23 @@ def _add_profile_options(p: argparse.ArgumentParser) -> None:
                    help="pre-shared keys, one per line as 'TUNNEL: KEY' (or set VPNCC_PSK_1 / VPNCC_PSK_2)")
     g = p.add_argument_group("site profile fields (override the profile file)")
     for name, f in FIELDS.items():
+        if name in skip:
+            continue
         flag = "--" + name.replace("_", "-")
         kind = f.metadata["kind"]
+        # '%' would be read as an argparse format directive
+        text = f.metadata["help"]
+        if "default" not in text:
+            text += f" (default: {_field_default(name)})"
+        text = text.replace("%", "%%")
         if kind == "bool":
-            g.add_argument(flag, dest="p_" + name, action=argparse.BooleanOptionalAction, default=None,
-                           help=f.metadata["help"])
+            g.add_argument(flag, dest="p_" + name, action=argparse.BooleanOptionalAction, default=None, help=text)
+        elif kind == "choice":
+            g.add_argument(flag, dest="p_" + name, choices=f.metadata["choices"], default=None, help=text)
         else:
-            meta = {"ipv4-network-list": "CIDR[,CIDR]", "int": "N", "ipv4": "IP"}.get(kind, "NAME")
-            g.add_argument(flag, dest="p_" + name, metavar=meta, default=None, help=f.metadata["help"])
+            meta = f.metadata.get("metavar") or {"ipv4-network-list": "CIDR[,CIDR]", "int": "N",
+                                                  "ipv4": "IP"}.get(kind, "NAME")
+            g.add_argument(flag, dest="p_" + name, metavar=meta, default=None, help=text)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -399,7 +520,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     def _add_profile(p: argparse.ArgumentParser, command: str) -> None:
         if only in (None, command):
-            _add_profile_options(p)
+            _add_profile_options(p, () if command in ("compile", "lab") else COMPILE_ONLY_FIELDS)
 
     ap = argparse.ArgumentParser(prog="vpncc", description="Compile and validate AWS Site-to-Site VPN configurations.")
     ap.add_argument("--version", action="version", version=f"vpncc {__version__}")
@@ -459,14 +580,36 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--format", dest="report_format", choices=("text", "json", "junit", "sarif", "github"),
                    default="text")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    p.add_argument("--fail-on-security", choices=("error", "warning", "info", "never"), default="never",
+                   help="lowest severity of a security finding (VPN5xx) that fails the run (default: never)")
     p.add_argument("--remediation", action="store_true", help="include commands that fix the findings")
     p.add_argument("-o", "--output", metavar="REPORT", help="write the report here")
     p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for many configs")
     _add_profile(p, "validate")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("lab", help="prove a compiled config against an emulated AWS side (root, Linux)")
-    _add_input(p)
+    p = sub.add_parser("lab", help="prove a compiled config against an emulated AWS side (root, Linux)",
+                       description="Run the compiled (or your own, --config) strongSwan or pfSense config against "
+                       "an emulated AWS side built from AWS's documented endpoint behaviour: real IKE, ESP and BGP "
+                       "in network namespaces. Exit 0 only if both tunnels, routing, traffic and failover work; "
+                       "1 with the phase that failed and the AWS side's log line; 2 for bad input; 130 when "
+                       "interrupted (everything is removed first).",
+                       epilog="examples:\n  sudo \"$(command -v vpncc)\" lab aws.txt\n"
+                              "  sudo \"$(command -v vpncc)\" lab aws.txt --config /etc/swanctl/swanctl.conf "
+                              "--config /etc/frr/frr.conf --config vti.sh\n"
+                              "  sudo \"$(command -v vpncc)\" lab --cleanup",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_input(p, optional=True)
+    p.add_argument("--config", "-c", action="append", metavar="FILE_OR_DIR",
+                   help="run this config instead of a compiled one (repeat: swanctl.conf or ipsec.conf, "
+                        "ipsec.secrets, frr.conf or bird.conf, the interface/updown script; or a pfSense "
+                        "config.xml; a directory adds its files)")
+    p.add_argument("--scenarios", metavar="LIST", default="graceful",
+                   help="outages to play against tunnel 1, in order: graceful (AWS endpoint replaced: DELETE, "
+                        "then back), blackhole (the endpoint drops packets silently, then heals); each reports "
+                        "the time to move traffic, to restore the tunnel and to fail back (default: graceful)")
+    p.add_argument("--cleanup", action="store_true",
+                   help="remove namespaces, daemons and files left by lab runs that were killed, then exit")
     p.add_argument("--vendor", "-v", default="strongswan", choices=("strongswan", "pfsense"))
     p.add_argument("--keep", action="store_true", help="leave namespaces and daemons running for inspection")
     p.add_argument("--json", action="store_true")
@@ -481,6 +624,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--format", dest="report_format", choices=("text", "json", "junit", "sarif", "github"),
                    default="text")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    p.add_argument("--fail-on-security", choices=("error", "warning", "info", "never"), default="never",
+                   help="lowest severity of a security finding (VPN5xx) that fails the run (default: never)")
     p.add_argument("--changed-since", metavar="GIT_REF", help="only devices whose files changed since REF")
     p.add_argument("-o", "--output", metavar="REPORT")
     p.add_argument("--jobs", "-j", type=int, default=0)

@@ -2,19 +2,24 @@
 
 Frozen dataclasses with enums and ``ipaddress`` types; no vendor strings and no parser objects.
 The JSON/YAML form produced by :func:`Connection.to_dict` is the public contract described in
-``docs/ir-contract.md`` (schema_version 1); :func:`Connection.from_dict` reverses it exactly.
+``docs/ir.md`` (schema_version 2; the code is in :mod:`vpncc.ir_codec`); :func:`Connection.from_dict`
+reverses it exactly and also reads schema_version 1 documents (the fields added in 2 are then filled
+from AWS's defaults, see :mod:`vpncc.aws_defaults`).
 """
 
 from __future__ import annotations
 
 import enum
 import ipaddress
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 IPv4 = ipaddress.IPv4Address
+IPv6 = ipaddress.IPv6Address
+IPv4Net = ipaddress.IPv4Network
+IPv6Net = ipaddress.IPv6Network
 IPv4If = ipaddress.IPv4Interface
 IPv6If = ipaddress.IPv6Interface
 
@@ -35,18 +40,27 @@ class IkeVersion(str, enum.Enum):
 
 
 class Encryption(str, enum.Enum):
+    """The AWS API's encryption names, plus what devices offer beyond them (AWS accepts none of those:
+    they appear only in a device's proposals, never in an AWS input's IR)."""
+
     AES128 = "AES128"
     AES256 = "AES256"
     AES128_GCM_16 = "AES128-GCM-16"
     AES256_GCM_16 = "AES256-GCM-16"
+    # device-only values
+    AES192 = "AES192"
+    AES192_GCM_16 = "AES192-GCM-16"
+    TDES = "3DES"
+    DES = "DES"
 
     @property
     def is_gcm(self) -> bool:
-        return self in (Encryption.AES128_GCM_16, Encryption.AES256_GCM_16)
+        return self in (Encryption.AES128_GCM_16, Encryption.AES256_GCM_16, Encryption.AES192_GCM_16)
 
     @property
     def key_bits(self) -> int:
-        return 256 if self in (Encryption.AES256, Encryption.AES256_GCM_16) else 128
+        return {"AES256": 256, "AES256-GCM-16": 256, "AES192": 192, "AES192-GCM-16": 192, "3DES": 112,
+                "DES": 56}.get(self.value, 128)
 
 
 class Integrity(str, enum.Enum):
@@ -54,6 +68,14 @@ class Integrity(str, enum.Enum):
     SHA2_256 = "SHA2-256"
     SHA2_384 = "SHA2-384"
     SHA2_512 = "SHA2-512"
+    # device-only value (AWS accepts it on no tunnel)
+    MD5 = "MD5"
+
+
+#: the values AWS's API knows (every AWS input's IR uses only these)
+AWS_ENCRYPTION: tuple[Encryption, ...] = (Encryption.AES128, Encryption.AES256, Encryption.AES128_GCM_16,
+                                          Encryption.AES256_GCM_16)
+AWS_INTEGRITY: tuple[Integrity, ...] = (Integrity.SHA1, Integrity.SHA2_256, Integrity.SHA2_384, Integrity.SHA2_512)
 
 
 class NegotiationMode(str, enum.Enum):
@@ -86,10 +108,11 @@ class Gateway:
 
 @dataclass(frozen=True)
 class Outside:
-    """Outside (public) addresses. ``None`` means redacted or a placeholder in the input."""
+    """Outside addresses (public IPv4; private IPv4 over Direct Connect; IPv6 when the connection's
+    ``options.outside_ip_type`` is ``Ipv6``). ``None`` means redacted or a placeholder in the input."""
 
-    customer: IPv4 | None
-    aws: IPv4 | None
+    customer: IPv4 | IPv6 | None
+    aws: IPv4 | IPv6 | None
 
 
 @dataclass(frozen=True)
@@ -113,10 +136,14 @@ class Ike:
     dh_groups: tuple[int, ...]
     lifetime_s: int
     mode: NegotiationMode | None = NegotiationMode.MAIN
+    #: "psk" or "certificate" (then ``psk`` is None and ``certificate_arn`` may name the ACM certificate)
     auth: str = "psk"
-    #: every IKE version AWS accepts on this tunnel (the API's TunnelOptions.IkeVersions), ``version``
-    #: among them; None when the input names one version only (the generic text, the XML)
+    #: every IKE version AWS accepts on this tunnel when the input states it (the API's
+    #: TunnelOptions.IkeVersions, equal to ``Tunnel.accepted.ike_versions``), ``version`` among them;
+    #: None when the input names one version only (the generic text, the XML): then
+    #: ``Tunnel.accepted`` holds AWS's defaults
     allowed_versions: tuple[IkeVersion, ...] | None = None
+    certificate_arn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +160,119 @@ class Ipsec:
 class Dpd:
     interval_s: int
     retries: int
+
+
+class AcceptedSource(str, enum.Enum):
+    """Where ``Tunnel.accepted`` came from: the tunnel's real options (API JSON TunnelOptions, Terraform,
+    ``--tunnel-options``) or AWS's documented defaults (generic text and XML never state them)."""
+
+    TUNNEL_OPTIONS = "tunnel-options"
+    AWS_DEFAULTS = "aws-defaults"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What AWS's endpoint accepts on a tunnel, as sets (AWS evaluates a proposal from the lowest value it
+    accepts, whatever the device's order: the order here carries no preference). Lifetimes are the tunnel's
+    configured values; the ranges AWS allows are in :mod:`vpncc.aws_defaults`."""
+
+    source: AcceptedSource
+    ike_versions: tuple[IkeVersion, ...]
+    ike_encryption: tuple[Encryption, ...]
+    ike_integrity: tuple[Integrity, ...]
+    ike_dh_groups: tuple[int, ...]
+    esp_encryption: tuple[Encryption, ...]
+    esp_integrity: tuple[Integrity, ...]
+    pfs_groups: tuple[int, ...]
+    ike_lifetime_s: int
+    esp_lifetime_s: int
+
+
+class StartupAction(str, enum.Enum):
+    """TunnelOptions.StartupAction: ``add`` = the customer gateway must start IKE, ``start`` = AWS does."""
+
+    ADD = "add"
+    START = "start"
+
+
+class DpdTimeoutAction(str, enum.Enum):
+    """TunnelOptions.DpdTimeoutAction: what AWS does when DPD times out."""
+
+    CLEAR = "clear"
+    NONE = "none"
+    RESTART = "restart"
+
+
+class LogOutputFormat(str, enum.Enum):
+    JSON = "json"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class LogOptions:
+    """TunnelOptions.LogOptions.CloudWatchLogOptions (tunnel activity logs in CloudWatch Logs)."""
+
+    enabled: bool = False
+    log_group_arn: str | None = None
+    output_format: LogOutputFormat | None = None
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    """The tunnel options that are not negotiation suites (defaults: AWS's, see vpncc.aws_defaults)."""
+
+    startup_action: StartupAction = StartupAction.ADD
+    dpd_timeout_s: int = 40
+    dpd_timeout_action: DpdTimeoutAction = DpdTimeoutAction.CLEAR
+    rekey_margin_s: int = 270
+    rekey_fuzz_pct: int = 100
+    replay_window: int = 1024
+    lifecycle_control: bool = False
+    log: LogOptions | None = None
+
+
+class OutsideIpType(str, enum.Enum):
+    """Options.OutsideIpAddressType: public IPv4 (internet), private IPv4 (VPN over Direct Connect through a
+    transit gateway), IPv6 (transit gateway only)."""
+
+    PUBLIC_IPV4 = "PublicIpv4"
+    PRIVATE_IPV4 = "PrivateIpv4"
+    IPV6 = "Ipv6"
+
+
+class InsideIpVersion(str, enum.Enum):
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+
+
+@dataclass(frozen=True)
+class StaticRoute:
+    """One entry of the connection's ``Routes`` (VpnStaticRoute)."""
+
+    destination: IPv4Net | IPv6Net
+    state: str | None = None
+    source: str = "Static"
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """The connection-level options (VpnConnectionOptions). The network CIDRs are the traffic selectors
+    AWS proposes and accepts (default any: 0.0.0.0/0, ::/0 for an IPv6-inside connection)."""
+
+    local_ipv4_cidr: IPv4Net = IPv4Net("0.0.0.0/0")
+    remote_ipv4_cidr: IPv4Net = IPv4Net("0.0.0.0/0")
+    local_ipv6_cidr: IPv6Net | None = None
+    remote_ipv6_cidr: IPv6Net | None = None
+    tunnel_inside_ip_version: InsideIpVersion = InsideIpVersion.IPV4
+    outside_ip_type: OutsideIpType = OutsideIpType.PUBLIC_IPV4
+    acceleration: bool = False
+    transport_attachment_id: str | None = None
+    routes: tuple[StaticRoute, ...] = ()
+
+
+def _default_accepted() -> Accepted:
+    from .aws_defaults import default_accepted  # aws_defaults imports this module
+    return default_accepted()
 
 
 @dataclass(frozen=True)
@@ -158,6 +298,10 @@ class Tunnel:
     inside_ipv6: InsideV6 | None = None
     bgp: Bgp | None = None
     static_next_hop: IPv4 | None = None
+    #: what AWS's endpoint accepts (the sets validation decides against); ``ike``/``ipsec`` hold the
+    #: suite the input shows (the generic file's example, the API's lists)
+    accepted: Accepted = field(default_factory=_default_accepted)
+    aws_options: AwsOptions = field(default_factory=AwsOptions)
 
 
 @dataclass(frozen=True)
@@ -183,6 +327,7 @@ class Connection:
     source: Source = Source()
     warnings: tuple[Warning, ...] = ()
     schema_version: int = SCHEMA_VERSION
+    options: ConnectionOptions = field(default_factory=ConnectionOptions)
     #: IR path (``tunnels[0].ike.psk``) -> where the value was read. Not part of equality or JSON.
     origin: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
@@ -213,101 +358,19 @@ class Connection:
 REDACTED = "***"
 
 
-# -- JSON form -------------------------------------------------------------------------------
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
-        return str(value)
-    if isinstance(value, (ipaddress.IPv4Interface, ipaddress.IPv6Interface)):
-        return value.with_prefixlen
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.compare}
-    return value
-
-
-_TOP_ORDER = ("schema_version", "source", "vpn_connection_id", "customer_gateway_id", "gateway",
-              "routing", "tunnels", "warnings")
-_TUNNEL_ORDER = ("number", "outside", "inside", "inside_ipv6", "ike", "ipsec", "dpd", "mtu", "tcp_mss",
-                 "clear_df", "fragment_before_encryption", "bgp", "static_next_hop")
-_IKE_ORDER = ("version", "allowed_versions", "auth", "psk", "mode", "encryption", "integrity", "dh_groups",
-              "lifetime_s")
-_IPSEC_ORDER = ("protocol", "mode", "encryption", "integrity", "pfs_groups", "lifetime_s")
-
-
-def _ordered(d: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    return {k: d[k] for k in order if k in d} | {k: v for k, v in d.items() if k not in order}
-
+# -- JSON form (vpncc.ir_codec) ----------------------------------------------------------------
 
 def to_dict(conn: Connection) -> dict[str, Any]:
-    """The contract's JSON shape, keys in the documented order."""
-    d = _plain(conn)
-    tunnels = []
-    for t in d["tunnels"]:
-        t["ike"] = _ordered(t["ike"], _IKE_ORDER)
-        t["ipsec"] = _ordered(t["ipsec"], _IPSEC_ORDER)
-        tunnels.append(_ordered(t, _TUNNEL_ORDER))
-    d["tunnels"] = tunnels
-    return _ordered(d, _TOP_ORDER)
-
-
-def _opt(conv, value):
-    return None if value is None else conv(value)
-
-
-def _tunnel_from_dict(t: Mapping[str, Any]) -> Tunnel:
-    ike, ipsec = t["ike"], t["ipsec"]
-    v6 = t.get("inside_ipv6")
-    bgp = t.get("bgp")
-    return Tunnel(
-        number=int(t["number"]),
-        outside=Outside(customer=_opt(IPv4, t["outside"]["customer"]), aws=_opt(IPv4, t["outside"]["aws"])),
-        inside=Inside(customer=IPv4If(t["inside"]["customer"]), aws=IPv4If(t["inside"]["aws"])),
-        inside_ipv6=None if v6 is None else InsideV6(customer=IPv6If(v6["customer"]), aws=IPv6If(v6["aws"])),
-        ike=Ike(
-            version=IkeVersion(ike["version"]), auth=ike.get("auth", "psk"), psk=ike.get("psk"),
-            mode=_opt(NegotiationMode, ike.get("mode")),
-            encryption=_enum_tuple(Encryption, ike["encryption"]),
-            integrity=_enum_tuple(Integrity, ike["integrity"]),
-            dh_groups=tuple(int(g) for g in ike["dh_groups"]), lifetime_s=int(ike["lifetime_s"]),
-            allowed_versions=_opt(lambda v: _enum_tuple(IkeVersion, v), ike.get("allowed_versions")),
-        ),
-        ipsec=Ipsec(
-            protocol=ipsec.get("protocol", "esp"), mode=ipsec.get("mode", "tunnel"),
-            encryption=_enum_tuple(Encryption, ipsec["encryption"]),
-            integrity=_enum_tuple(Integrity, ipsec["integrity"]),
-            pfs_groups=tuple(int(g) for g in ipsec["pfs_groups"]), lifetime_s=int(ipsec["lifetime_s"]),
-        ),
-        dpd=Dpd(interval_s=int(t["dpd"]["interval_s"]), retries=int(t["dpd"]["retries"])),
-        mtu=int(t["mtu"]), tcp_mss=int(t["tcp_mss"]),
-        clear_df=bool(t.get("clear_df", True)),
-        fragment_before_encryption=bool(t.get("fragment_before_encryption", True)),
-        bgp=None if bgp is None else Bgp(
-            customer_asn=_opt(int, bgp.get("customer_asn")), aws_asn=int(bgp["aws_asn"]),
-            neighbor=IPv4(bgp["neighbor"]), hold_time_s=int(bgp["hold_time_s"])),
-        static_next_hop=_opt(IPv4, t.get("static_next_hop")),
-    )
+    """The contract's JSON shape, keys in the documented order (see vpncc.ir_codec)."""
+    from .ir_codec import to_dict as _to_dict
+    return _to_dict(conn)
 
 
 def from_dict(data: Mapping[str, Any]) -> Connection:
-    """Inverse of :func:`to_dict`. Raises ``KeyError``/``ValueError`` on a malformed document
-    (:func:`vpncc.readers.ir_json.load_ir` wraps these into :class:`vpncc.errors.InputError`)."""
-    src = data.get("source") or {}
-    gw = data["gateway"]
-    return Connection(
-        schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
-        source=Source(format=src.get("format", "aws-generic"), path=src.get("path"), layout=src.get("layout")),
-        vpn_connection_id=data.get("vpn_connection_id"),
-        customer_gateway_id=data.get("customer_gateway_id"),
-        gateway=Gateway(kind=GatewayKind(gw["kind"]), id=gw.get("id")),
-        routing=Routing(data["routing"]),
-        tunnels=tuple(_tunnel_from_dict(t) for t in data["tunnels"]),
-        warnings=tuple(Warning(code=w["code"], message=w["message"], line=w.get("line"))
-                       for w in data.get("warnings", ())),
-    )
+    """Inverse of :func:`to_dict`; also reads schema_version 1. Raises ``KeyError``/``ValueError`` on a
+    malformed document or an unknown schema_version (see vpncc.ir_codec)."""
+    from .ir_codec import from_dict as _from_dict
+    return _from_dict(data)
 
 
 # -- paths -----------------------------------------------------------------------------------

@@ -243,6 +243,9 @@ def run_check(args: Any) -> int:
     else:
         for d in devices:
             results.extend(_check_device(d, conns))
+    reused = shared_keys(conns, str(m.path))
+    if reused is not None:
+        results.append(reused)
     # report paths relative to where vpncc runs (the repository root in CI): what annotations need
     from dataclasses import replace
 
@@ -250,6 +253,8 @@ def run_check(args: Any) -> int:
         r.file = _rel(r.file)
         r.findings = [replace(f, file=_rel(f.file)) for f in r.findings]
     report = Report(None, results)
+    sec = getattr(args, "fail_on_security", None)
+    report.fail_on_security = Severity(sec) if sec and sec != "never" else None
     fail_on = Severity(args.fail_on)
     out = render(report, args.report_format, fail_on,
                  color=args.output in (None, "-") and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
@@ -261,6 +266,25 @@ def run_check(args: Any) -> int:
         from .atomic import write_atomic
         write_atomic(args.output, out, 0o644)
     return report.exit_code(fail_on)
+
+
+def shared_keys(conns: dict, manifest_path: str):
+    """VPN505 across connections: one pre-shared key on tunnels of different connections (one leak
+    opens them all). Names connections and tunnels, never the key."""
+    from .validate.findings import Finding
+    from .validate.report import ConfigResult
+    from .validate.rules import BY_ID
+
+    users: dict[str, list[str]] = {}
+    for name, conn in sorted(conns.items()):
+        for t in conn.tunnels:
+            if t.ike.psk:
+                users.setdefault(t.ike.psk, []).append(f"{name} tunnel {t.number}")
+    rule = BY_ID["VPN505"]
+    findings = [Finding(rule.id, rule.name, rule.severity, None, "tunnels", None, None, manifest_path, None,
+                        "the same pre-shared key is used by " + ", ".join(where), rule.category)
+                for where in users.values() if len({w.rsplit(" tunnel ", 1)[0] for w in where}) > 1]
+    return ConfigResult(file=manifest_path, vendor="manifest", findings=findings) if findings else None
 
 
 def _rel(path: str | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -53,8 +54,15 @@ class Profile:
                                          minimum=1, maximum=65535)
     lan_interface: str | None = _f(None, "name", "LAN interface for FortiGate policies / pfSense rules")
     ikeid_start: int | None = _f(None, "int", "pfSense first ikeid", minimum=1, maximum=65535)
-    prefer_ikev2: bool = _f(False, "bool", "use IKEv2 when the input allows both versions")
-    prefer_strong: bool = _f(False, "bool", "order proposals strongest first when the input allows several")
+    crypto: str | None = _f(
+        None, "choice", "which IKE/ESP suite compile emits: 'recommended' (IKEv2 where AWS accepts it and the "
+        "strongest suites both AWS and the platform release accept, strongest first), 'compatible' (those, "
+        "then the AWS file's example suite as a last resort) or 'file' (exactly the AWS file's suite)",
+        choices=("recommended", "compatible", "file"), metavar="MODE")
+    release: str | None = _f(
+        None, "release", "platform software release the config is for, e.g. 17.11+ for cisco-ios (valid values per "
+        "vendor: vpncc vendors); it selects syntax and the algorithms offered",
+        metavar="RELEASE")
     nat_traversal: bool | None = _f(None, "bool", "force NAT-T on (true) or off (false); default per vendor")
 
     # -- helpers --------------------------------------------------------------------------------
@@ -121,6 +129,18 @@ def coerce(name: str, value: Any, *, file: str | None = None, line: int | None =
             return [ipaddress.IPv4Network(str(i).strip()) for i in items if str(i).strip()]
         except ValueError:
             raise bad("a list of IPv4 prefixes such as 10.0.0.0/16") from None
+    if kind == "choice":
+        choices = f.metadata["choices"]
+        if not isinstance(value, str) or value.strip().lower() not in choices:
+            raise bad("one of " + ", ".join(choices))
+        return value.strip().lower()
+    if kind == "release":
+        # YAML reads an unquoted 17.11 as a number; load() passes the scalar's own text (17.10 stays 17.10)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,31}", value.strip()):
+            raise bad("a release such as 17.11 (letters, digits, '.', '_', '+', '-')")
+        return value.strip()
     if kind == "name":
         if not isinstance(value, str) or not value:
             raise bad("a non-empty name")
@@ -164,9 +184,13 @@ def load(path: str | Path) -> Profile:
     if data is None:
         return Profile()
     lines = {}
-    if isinstance(node, __import__("yaml").MappingNode):
-        for knode, _ in node.value:
+    if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
+        for knode, vnode in node.value:
             lines[str(knode.value)] = knode.start_mark.line + 1
+            f = FIELDS.get(str(knode.value).replace("-", "_"))
+            if (f is not None and f.metadata["kind"] == "release" and isinstance(vnode, yaml.ScalarNode)
+                    and data.get(knode.value) is not None):
+                data[knode.value] = vnode.value  # the text as written, not YAML's float
     return from_mapping(data, file=str(p), lines=lines)
 
 
@@ -186,6 +210,10 @@ def json_schema() -> dict[str, Any]:
             s = {"type": ["string", "null"], "format": "ipv4"}
         elif kind == _NET:
             s = {"type": "array", "items": {"type": "string", "pattern": r"^\d+\.\d+\.\d+\.\d+/\d+$"}}
+        elif kind == "choice":
+            s = {"enum": [*f.metadata["choices"], None]}
+        elif kind == "release":
+            s = {"type": ["string", "number", "null"], "pattern": r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$"}
         else:
             s = {"type": ["string", "null"], "minLength": 1, "maxLength": 63}
         s["description"] = desc
@@ -224,7 +252,7 @@ def example_text(vendor: str | None = None) -> str:
         "name_prefix": "aws-hq", "local_networks": ["10.10.0.0/16"], "remote_networks": ["10.0.0.0/16"],
         "bgp_router_id": "10.10.0.1", "customer_asn": 65000, "vrf": "AWS", "zone": "vpn",
         "outside_zone": "untrust", "lan_zone": "trust", "routing_instance": "aws", "isakmp_policy_start": 200,
-        "lan_interface": "internal", "ikeid_start": 1, "prefer_ikev2": False, "prefer_strong": False,
+        "lan_interface": "internal", "ikeid_start": 1, "crypto": "recommended", "release": _example_release(vendors),
         "nat_traversal": True,
     }
     for f in fields(Profile):
@@ -236,6 +264,12 @@ def example_text(vendor: str | None = None) -> str:
             out.append("#   default: the VPN connection id")
         elif f.name == "bgp_router_id":
             out.append("#   default: tunnel 1's customer inside address")
+        elif f.name == "crypto":
+            from .crypto import DEFAULT_CRYPTO
+
+            out.append(f"#   default: {DEFAULT_CRYPTO}")
+        elif f.name == "release":
+            out.append("#   default: the vendor's default release; valid: " + (_releases(vendors) or "none"))
         else:
             out.append("#   default: none")
         ex = examples.get(f.name)
@@ -246,6 +280,32 @@ def example_text(vendor: str | None = None) -> str:
             out.append(f"# {f.name}: {_show(ex)}")
         out.append("")
     return "\n".join(out)
+
+
+def _example_release(vendors: list[str]) -> str | None:
+    """The newest release of the one vendor shown (None when it has none), else cisco-ios's (backends list
+    releases oldest first)."""
+    from .backends import base
+
+    try:
+        rel = base.get(vendors[0] if len(vendors) == 1 else "cisco-ios").releases
+    except ImportError:
+        return None
+    return rel[-1] if rel else None
+
+
+def _releases(vendors: list[str]) -> str:
+    from .backends import base
+
+    parts = []
+    for v in vendors:
+        try:
+            rel = base.get(v).releases
+        except ImportError:
+            continue
+        if rel:
+            parts.append(f"{v}: {', '.join(rel)}")
+    return "; ".join(parts)
 
 
 def _show(v: Any) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.clirunner import ROOT, cli
+from vpncc.ir import SCHEMA_VERSION
 
 SAMPLE = str(ROOT / "samples" / "bgp-vgw-ikev1-2022.txt")
 STATIC = str(ROOT / "samples" / "static-vgw-ikev1-2020.txt")
@@ -29,7 +30,7 @@ def test_parse_json_and_yaml(tmp_path):
     r = cli("parse", SAMPLE, may_print_psk=True)
     assert r.rc == 0, r.err
     doc = json.loads(r.out)
-    assert doc["schema_version"] == 1 and len(doc["tunnels"]) == 2 and doc["routing"] == "bgp"
+    assert doc["schema_version"] == SCHEMA_VERSION and len(doc["tunnels"]) == 2 and doc["routing"] == "bgp"
     r = cli("parse", SAMPLE, "--format", "yaml", "--redact")
     assert r.rc == 0 and "psk: '***'" in r.out
     out = tmp_path / "ir.json"
@@ -127,19 +128,24 @@ def test_static_compile_needs_remote_networks():
 
 def test_validate_compliant_and_drift(tmp_path):
     cfg = tmp_path / "r1.cfg"
-    r = cli("compile", SAMPLE, "--vendor", "cisco", "--local-networks", "10.10.0.0/16", "-o", str(cfg))
+    # the file's own suite (its `set pfs group2` lines are edited below)
+    r = cli("compile", SAMPLE, "--vendor", "cisco", "--local-networks", "10.10.0.0/16", "--crypto", "file", "-q",
+            "-o", str(cfg))
     assert r.rc == 0
     r = cli("validate", SAMPLE, "--vendor", "cisco-ios", "--config", str(cfg))
     assert r.rc == 0 and "COMPLIANT" in r.out, r.out
     drifted = tmp_path / "r2.cfg"
     text = cfg.read_text()
     i = text.rindex(" set pfs group2\n")  # tunnel 2's IPsec profile only
-    drifted.write_text(text[:i] + " set pfs group14\n" + text[i + len(" set pfs group2\n"):])
+    # PFS group 1 (768-bit MODP): not among AWS's Phase2DHGroupNumbers (2, 5, 14-24; EC2 API reference), while
+    # the rest of phase 2 fits: pfs-mismatch. (Group 14 would be fine: a default-options tunnel accepts it.)
+    drifted.write_text(text[:i] + " set pfs group1\n" + text[i + len(" set pfs group2\n"):])
     r = cli("validate", SAMPLE, "--vendor", "cisco-ios", "--config", str(drifted), "--format", "json")
     assert r.rc == 1
     doc = json.loads(r.out)
     assert doc["compliant"] is False
-    assert [(f["rule"], f["tunnel"], f["file"]) for f in doc["findings"]] == [("VPN211", 2, str(drifted))]
+    assert [(f["rule"], f["tunnel"], f["file"]) for f in doc["findings"]
+            if f.get("category") != "security"] == [("VPN211", 2, str(drifted))]
     r = cli("validate", SAMPLE, "--vendor", "cisco-ios", "--config", str(drifted), "--config", str(cfg),
             "--format", "junit", "--remediation")
     assert r.rc == 1 and r.out.count("<testsuite ") == 2
@@ -205,11 +211,14 @@ def test_python_m_and_library_agree():
 
 
 def test_validate_config_from_stdin():
-    cfg = cli("compile", SAMPLE, "--vendor", "juniper", "--local-networks", "10.10.0.0/16", may_print_psk=True).out
+    cfg = cli("compile", SAMPLE, "--vendor", "juniper", "--local-networks", "10.10.0.0/16", "--crypto", "file",
+              may_print_psk=True).out
+    # DH group 1 in both tunnels' IKE proposal: AWS's Phase1DHGroupNumbers are 2 and 14-24 (EC2 API reference)
     r = cli("validate", SAMPLE, "--vendor", "juniper", "--config", "-", "--format", "json",
-            stdin=cfg.replace("hold-time 30", "hold-time 90"))
+            stdin=cfg.replace("dh-group group2", "dh-group group1"))
     doc = json.loads(r.out)
-    assert r.rc == 0 and [(f["rule"], f["file"]) for f in doc["findings"]] == [("VPN304", "<stdin>")] * 2
+    assert r.rc == 1 and [(f["rule"], f["tunnel"], f["file"]) for f in doc["findings"]
+                          if f.get("category") != "security"] == [("VPN201", 1, "<stdin>"), ("VPN201", 2, "<stdin>")]
 
 
 def test_header_values_cannot_break_out_of_comments(tmp_path):

@@ -11,11 +11,11 @@ from vpncc.errors import ProfileError
 def test_load_good_profile(tmp_path):
     p = tmp_path / "site.yaml"
     p.write_text("outside_interface: GigabitEthernet0/0/0\nlocal_networks: [10.1.0.0/16, 10.2.0.0/16]\n"
-                 "prefer-ikev2: true\ntunnel_start: 10\n")
+                 "nat-traversal: true\ncrypto: Compatible\ntunnel_start: 10\n")
     pr = prof.load(p)
     assert pr.outside_interface == "GigabitEthernet0/0/0"
     assert pr.local_networks == [ipaddress.IPv4Network("10.1.0.0/16"), ipaddress.IPv4Network("10.2.0.0/16")]
-    assert pr.prefer_ikev2 is True and pr.tunnel_start == 10
+    assert pr.nat_traversal is True and pr.crypto == "compatible" and pr.tunnel_start == 10
 
 
 def test_unknown_key_names_key_and_line(tmp_path):
@@ -30,7 +30,9 @@ def test_unknown_key_names_key_and_line(tmp_path):
     ("tunnel_start: ten\n", "tunnel_start"),
     ("local_networks: [10.0.0.0/33]\n", "local_networks"),
     ("bgp_router_id: 300.1.1.1\n", "bgp_router_id"),
-    ("prefer_ikev2: maybe\n", "prefer_ikev2"),
+    ("nat_traversal: maybe\n", "nat_traversal"),
+    ("crypto: strongest\n", "crypto"),
+    ("release: \"17.11; reload\"\n", "release"),
     ("outside_interface: \"Gi1\\nusername admin privilege 15\"\n", "outside_interface"),
     ("customer_asn: 0\n", "customer_asn"),
 ])
@@ -73,3 +75,21 @@ def test_example_mentions_every_field_and_is_valid_yaml_when_uncommented():
     assert set(data) == set(prof.FIELDS)
     prof.from_mapping(data)  # every example value is valid
     assert lines
+
+
+def test_release_keeps_the_text_as_written(tmp_path):
+    # YAML reads an unquoted 17.10 as the float 17.1: the profile keeps what the user wrote
+    p = tmp_path / "site.yaml"
+    p.write_text("release: 17.10\ncrypto: recommended\n")
+    pr = prof.load(p)
+    assert pr.release == "17.10" and pr.crypto == "recommended"
+    assert prof.coerce("release", "9.15") == "9.15"
+    assert prof.from_mapping({"release": 2.7}).release == "2.7"
+
+
+def test_schema_knows_crypto_and_release():
+    schema = prof.json_schema()
+    jsonschema.validate({"crypto": "compatible", "release": "17.11"}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"crypto": "strongest"}, schema)
+    assert "prefer_ikev2" not in schema["properties"] and "prefer_strong" not in schema["properties"]

@@ -15,9 +15,12 @@ from .device_fixtures import mirror
 
 
 def _report():
-    conn = sample_connection()
+    from vpncc.ir import Encryption, IkeVersion, Integrity
+
+    conn = sample_connection(ike_version=IkeVersion.IKEV2, encryption=(Encryption.AES256,),
+                             integrity=(Integrity.SHA2_256,), dh_groups=(14,))  # no security finding
     dev = mirror(conn)
-    dev.tunnels[0].set("ike.dh_groups", (14,), 42)
+    dev.tunnels[0].set("ike.dh_groups", (1,), 42)  # DH 1: AWS accepts it on no tunnel
     dev.tunnels[1].set("mtu", 1500, 43)
     findings = compare(conn, dev)
     return conn, Report(conn.vpn_connection_id, [ConfigResult("r1.cfg", "cisco-ios", findings)])
@@ -30,7 +33,12 @@ def test_json_shape():
     f = doc["findings"][0]
     assert {k: f[k] for k in ("rule", "name", "severity", "tunnel", "path", "expected", "actual", "file", "line")} == {
         "rule": "VPN201", "name": "ike-proposal-mismatch", "severity": "error", "tunnel": 1,
-        "path": "tunnels[0].ike.dh_groups", "expected": [2], "actual": [14], "file": "r1.cfg", "line": 42}
+        "path": "tunnels[0].ike.proposals", "file": "r1.cfg", "line": 42,
+        "expected": {"encryption": ["AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"],
+                     "integrity": ["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"],
+                     "dh_groups": [2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]},
+        "actual": ["AES256/SHA2-256/dh 1"]}
+    assert f["category"] == "compliance"
     assert isinstance(f["message"], str) and f["message"]
 
 

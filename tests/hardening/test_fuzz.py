@@ -66,7 +66,7 @@ def _seed_texts(kind: str) -> list[bytes]:
     elif kind == "json":
         files = sorted((corpus / "xml").glob("*.json"))
     elif kind == "profile":
-        return [b"outside_interface: Gi1\nlocal_networks: [10.0.0.0/16]\ntunnel_start: 5\nprefer_ikev2: true\n"]
+        return [b"outside_interface: Gi1\nlocal_networks: [10.0.0.0/16]\ntunnel_start: 5\ncrypto: recommended\nrelease: 17.11+\n"]
     else:
         return _compiled(kind)
     return [f.read_bytes() for f in files]

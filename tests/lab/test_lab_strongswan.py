@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -154,9 +155,10 @@ def test_lab_proposal_not_accepted(version: IkeVersion) -> None:
 
 
 def test_lab_esp_proposal_not_accepted() -> None:
-    conn = sample_connection(ike_version=IkeVersion.IKEV2)
-    aws = sample_connection(ike_version=IkeVersion.IKEV2, esp_encryption=(Encryption.AES256,))
-    report = lab.run(conn, profile=PROFILE, aws_conn=aws)
+    conn = sample_connection(ike_version=IkeVersion.IKEV2)  # the customer side offers ESP AES128 only
+    aws = replace(conn, tunnels=tuple(replace(t, accepted=replace(t.accepted, esp_encryption=(Encryption.AES256,)))
+                                      for t in conn.tunnels))  # TunnelOptions: Phase2EncryptionAlgorithms AES256
+    report = lab.run(conn, profile=replace(PROFILE, crypto="file"), aws_conn=aws)
     assert not report.ok
     for t in report.tunnels:
         assert t.ike == "ESTABLISHED" and t.child != "INSTALLED"

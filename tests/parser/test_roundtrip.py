@@ -9,15 +9,24 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from tests.strategies import connections, sample_connection
 
-from vpncc import checks
+from vpncc import aws_defaults, checks
 from vpncc.ir import Connection, Encryption, GatewayKind, Integrity, IkeVersion, Outside, Routing, Source
 from vpncc.readers.aws_generic import read
 from vpncc.readers.aws_generic_names import placeholder_kind
 from vpncc.writers.aws_generic import write
 
 
+def _generic_accepted(t):
+    """What a generic file implies about the accepted sets: AWS's defaults (it never states them), the
+    file's IKE version first, the file's lifetimes."""
+    return aws_defaults.default_accepted_with_lifetimes(t.ike.lifetime_s, t.ipsec.lifetime_s, t.ike.version)
+
+
 def _norm(conn: Connection) -> Connection:
-    return replace(conn, source=Source(), warnings=())
+    # the generic format carries no accepted sets and no other tunnel options: compare what it implies
+    tunnels = tuple(replace(t, accepted=_generic_accepted(t)) for t in conn.tunnels)
+    return replace(conn, source=Source(), warnings=(), tunnels=tunnels,
+                   options=aws_defaults.options_from_tunnels(tunnels))
 
 
 def _roundtrip(conn: Connection) -> Connection:
@@ -25,6 +34,8 @@ def _roundtrip(conn: Connection) -> Connection:
     back = read(text, path="written.txt")
     checks.check(back, text=text)
     assert back.source.layout == "2022"
+    assert [t.accepted for t in back.tunnels] == [_generic_accepted(t) for t in back.tunnels]
+    assert back.options == aws_defaults.options_from_tunnels(back.tunnels)
     return back
 
 

@@ -19,7 +19,11 @@ from dataclasses import replace
 
 import pytest
 
-from vpncc.ir import Encryption as E, Gateway, GatewayKind, Integrity as H, Routing
+from ipaddress import ip_network
+
+from vpncc.ir import (
+    Accepted, AcceptedSource, Encryption as E, Gateway, GatewayKind, Integrity as H, Routing, StaticRoute,
+)
 from vpncc.readers import aws_json, aws_json_options, aws_xml
 
 XML = "corpus/xml"
@@ -40,15 +44,20 @@ def _same_but_source(jconn, xconn, **overrides):
     assert jconn == aligned
 
 
-@pytest.mark.parametrize("stem", [
-    "batfish-ipsec-vpn-host-aws-cisco-VpnConnections",
-    "batfish-test-public-private-subnet-VpnConnections",
+@pytest.mark.parametrize("stem, routes", [
+    ("batfish-ipsec-vpn-host-aws-cisco-VpnConnections", ()),
+    # its Routes list: one static route, no Source key (AWS's only value is "Static")
+    ("batfish-test-public-private-subnet-VpnConnections", ("19.168.0.0/16",)),
 ])
-def test_json_without_tunnel_options_equals_its_xml(shared, stem):
+def test_json_without_tunnel_options_equals_its_xml(shared, stem, routes):
     conns, xconn = _pair(shared, stem)
     assert len(conns) == 1
-    _same_but_source(conns[0], xconn)
-    assert conns[0].warnings == ()
+    opts = replace(xconn.options, routes=tuple(StaticRoute(ip_network(r), "available") for r in routes))
+    _same_but_source(conns[0], xconn, options=opts)
+    # an API response without TunnelOptions says nothing about the accepted sets: AWS's defaults
+    assert [w.code for w in conns[0].warnings] == ["tunnel-options-assumed"]
+    assert {t.accepted.source.value for t in conns[0].tunnels} == {"aws-defaults"}
+    assert [w.code for w in xconn.warnings] == ["tunnel-options-assumed"]
 
 
 def test_transit_gateway_id_comes_from_the_json(shared):
@@ -77,7 +86,8 @@ def test_cloudwanderer_wrapper_and_escaped_xml(shared):
     conns, xconn = _pair(shared, "cloudwanderer-vpn_connection_single_resource")
     assert len(conns) == 1
     _same_but_source(conns[0], xconn)
-    assert [w.code for w in conns[0].warnings] == ["json-nested", "xml-escaped", "outside-same", "outside-same"]
+    assert [w.code for w in conns[0].warnings] == ["json-nested", "xml-escaped", "outside-same", "outside-same",
+                                                 "tunnel-options-assumed"]
     assert "mockData.describe_vpn_connections.return_value.VpnConnections" in conns[0].warnings[0].message
 
 
@@ -115,7 +125,11 @@ def test_tunnel_options_override_the_embedded_xml(shared):
         expected.append(replace(xt, ike=replace(xt.ike, encryption=jt.ike.encryption, integrity=jt.ike.integrity,
                                                 dh_groups=jt.ike.dh_groups, allowed_versions=jt.ike.allowed_versions),
                                 ipsec=replace(xt.ipsec, encryption=jt.ipsec.encryption,
-                                              integrity=jt.ipsec.integrity, pfs_groups=jt.ipsec.pfs_groups)))
+                                              integrity=jt.ipsec.integrity, pfs_groups=jt.ipsec.pfs_groups),
+                                accepted=Accepted(AcceptedSource.TUNNEL_OPTIONS, aws_json_options.DEFAULT_IKE_VERSIONS,
+                                                  jt.ike.encryption, jt.ike.integrity, jt.ike.dh_groups,
+                                                  jt.ipsec.encryption, jt.ipsec.integrity, jt.ipsec.pfs_groups,
+                                                  28800, 3600)))
     _same_but_source(conn, xconn, tunnels=tuple(expected))
     # TunnelOptions give no IkeVersions: AWS allows both, the IR keeps the XML's ikev1
     assert [t.ike.allowed_versions for t in conn.tunnels] == [

@@ -9,7 +9,10 @@ from ipaddress import IPv4Address as A, IPv4Interface as I, IPv6Interface as I6
 import pytest
 
 from vpncc.errors import InputError
-from vpncc.ir import Dpd, Encryption as E, GatewayKind, IkeVersion, Integrity as H, Routing
+from vpncc.ir import (
+    Accepted, AcceptedSource, Dpd, DpdTimeoutAction, Encryption as E, GatewayKind, IkeVersion, Integrity as H,
+    Routing, StartupAction,
+)
 from vpncc.readers import aws_json, aws_json_options
 
 from .test_xml_variants import PSK1, doc, tunnel
@@ -66,8 +69,20 @@ def test_full_tunnel_options():
     assert t2.ike.version is IkeVersion.IKEV1  # both allowed: the XML's ikev1 kept
     assert t2.ike.allowed_versions == (IkeVersion.IKEV1, IkeVersion.IKEV2)
     assert t2.ike.psk == "Example.Key_Tunnel2.hgfedcba" and t2.ike.lifetime_s == 28800
-    ignored = [w.message for w in c.warnings if w.code == "tunnel-option-ignored"]
-    assert len(ignored) == 2 and "DpdTimeoutAction" in ignored[0] and "StartupAction" in ignored[1]
+    # every option is in the IR now: nothing is "ignored"
+    assert not [w for w in c.warnings if w.code == "tunnel-option-ignored"]
+    assert (t1.aws_options.dpd_timeout_action, t1.aws_options.startup_action) == (
+        DpdTimeoutAction.RESTART, StartupAction.START)
+    assert (t2.aws_options.dpd_timeout_action, t2.aws_options.startup_action) == (
+        DpdTimeoutAction.CLEAR, StartupAction.ADD)  # API defaults
+    assert (t1.aws_options.dpd_timeout_s, t2.aws_options.dpd_timeout_s) == (40, 30)
+    # the accepted sets are the TunnelOptions lists; omitted lists are every value AWS lists
+    assert t1.accepted == Accepted(AcceptedSource.TUNNEL_OPTIONS, (IkeVersion.IKEV2,), (E.AES256_GCM_16, E.AES256),
+                                   (H.SHA2_384,), (20, 19), (E.AES256_GCM_16,), (H.SHA2_256,), (5,), 14400, 1800)
+    assert t2.accepted.source is AcceptedSource.TUNNEL_OPTIONS
+    assert t2.accepted.ike_versions == (IkeVersion.IKEV1, IkeVersion.IKEV2)
+    assert t2.accepted.pfs_groups == (2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
+    assert (t2.accepted.ike_lifetime_s, t2.accepted.esp_lifetime_s) == (28800, 3600)  # the XML's
     assert all(w.line for w in c.warnings)
     assert PSK_API1 not in repr(c)
 
@@ -89,7 +104,8 @@ def test_shapes_single_object_create_response_and_list():
 def test_many_connections_keep_order():
     conns = read({"VpnConnections": [api(VpnConnectionId=f"vpn-{i:08x}") for i in range(5)]})
     assert [c.vpn_connection_id for c in conns] == [f"vpn-{i:08x}" for i in range(5)]
-    assert all(w.code == "id-mismatch" for c in conns for w in c.warnings)  # the XML says vpn-0a1b2c3d
+    # the XML says vpn-0a1b2c3d; no TunnelOptions: AWS's defaults assumed
+    assert all([w.code for w in c.warnings] == ["id-mismatch", "tunnel-options-assumed"] for c in conns[1:])
 
 
 def test_security_hub_style_keys_and_bare_values():
@@ -105,7 +121,7 @@ def test_static_routes_only_and_transit_gateway():
     assert c.gateway.kind is GatewayKind.TGW and c.gateway.id == "tgw-0abc1234"
     assert c.routing is Routing.STATIC
     assert all(t.bgp is None and t.static_next_hop == t.inside.aws.ip for t in c.tunnels)
-    assert [w.code for w in c.warnings] == ["routing-inconsistent"]
+    assert [w.code for w in c.warnings] == ["routing-inconsistent", "tunnel-options-assumed"]
 
 
 def test_pre_shared_key_arn_is_not_fetched():
@@ -133,7 +149,9 @@ def test_options_matched_by_outside_address_not_order():
 def test_unmatched_options_entry_is_reported():
     opts = [{"OutsideIpAddress": "203.0.113.99"}]
     (c,) = read({"VpnConnections": [api(opts)]})
-    assert [w.code for w in c.warnings] == ["tunnel-options-unmatched"]
+    # the entry matches no tunnel: both keep the XML's suite and AWS's default accepted sets
+    assert [w.code for w in c.warnings] == ["tunnel-options-unmatched", "tunnel-options-assumed",
+                                            "tunnel-options-assumed"]
     assert c.tunnels[0].ike.dh_groups == (2,)
 
 

@@ -57,20 +57,17 @@ def test_every_difference_is_a_warning(pair):
     got = [(w.code, w.message, w.line) for w in m.warnings]
     differs = [(msg, line) for code, msg, line in got if code == "tunnel-option-differs"]
     nope = ": the file's value is not allowed"
+    # a file value inside what the tunnel allows is the file's example, not a difference (issue 16)
     assert differs == [
         ("tunnel 1: the file says customer gateway outside address 4.4.4.27, the API says 147.75.69.27", 9),
         ("tunnel 1: the file says AWS outside address 1.2.3.4, the API says 52.27.166.152", 23),
         ("tunnel 1: the file's pre-shared key differs from the API's; the API's is used", 41),
-        ("tunnel 1: the file says phase 1 encryption AES128, the tunnel allows AES128, AES128-GCM-16", 37),
-        ("tunnel 1: the file says phase 1 integrity SHA1, the tunnel allows SHA1, SHA2-512", 36),
-        ("tunnel 1: the file says phase 2 encryption AES128, the tunnel allows AES128, AES128-GCM-16", 46),
         ("tunnel 1: the file says phase 2 integrity SHA1, the tunnel allows SHA2-512" + nope, 45),
         ("tunnel 1: the file says phase 2 PFS DH group 2, the tunnel allows 15, 16" + nope, 48),
         ("tunnel 2: the file says customer gateway outside address 4.4.4.27, the API says 147.75.69.27", 62),
         ("tunnel 2: the file says AWS outside address 5.6.7.8, the API says 52.39.121.126", 76),
         ("tunnel 2: the file's pre-shared key differs from the API's; the API's is used", 94),
         ("tunnel 2: the file says phase 1 encryption AES128, the tunnel allows AES256, AES128-GCM-16" + nope, 90),
-        ("tunnel 2: the file says phase 1 integrity SHA1, the tunnel allows SHA1, SHA2-512", 89),
         ("tunnel 2: the file says phase 1 DH group 2, the tunnel allows 22, 23" + nope, 92),
         ("tunnel 2: the file says phase 2 encryption AES128, the tunnel allows AES128-GCM-16" + nope, 99),
         ("tunnel 2: the file says phase 2 integrity SHA1, the tunnel allows SHA2-512" + nope, 98),
@@ -127,7 +124,10 @@ def test_ike_version_of_the_file_kept_when_the_tunnel_allows_it():
                                                "IkeVersions": [{"Value": "ikev1"}]}])))
     m = merge.merge(f2, v1)
     assert [t.ike.version for t in m.tunnels] == [IkeVersion.IKEV1, IkeVersion.IKEV1]
-    ike = [w.message for w in m.warnings if "IKE version" in w.message]
+    ike = [w.message for w in m.warnings if "IKE version" in w.message and w.code == "tunnel-option-differs"]
+    # tunnel 2 has no options entry: its accepted sets stay AWS's defaults, and the file's remark stays
+    assert [t.accepted.source.value for t in m.tunnels] == ["tunnel-options", "aws-defaults"]
+    assert "tunnel-options-assumed" in [w.code for w in m.warnings]
     # tunnel 2 has no options entry: the API's embedded XML names ikev1 and nothing lists what else is allowed
     assert ike == ["tunnel 1: the file says IKE version ikev2, the tunnel allows ikev1",
                    "tunnel 2: the file says IKE version ikev2, the API says ikev1"]
@@ -221,14 +221,7 @@ def test_generic_file_with_tunnel_options(shared):
         ("tunnel 1: the file says phase 2 encryption AES128, the tunnel allows AES256" + nope, 53),
         ("tunnel 1: the file says phase 2 integrity SHA1, the tunnel allows SHA2-256" + nope, 52),
         ("tunnel 1: the file says phase 2 PFS DH group 2, the tunnel allows 14" + nope, 56),
-        (f"tunnel 2: the file says phase 1 encryption AES128, the tunnel allows {all4}", 140),
-        (f"tunnel 2: the file says phase 1 integrity SHA1, the tunnel allows {sha4}", 139),
-        ("tunnel 2: the file says phase 1 DH group 2, the tunnel allows 2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24",
-         143),
-        (f"tunnel 2: the file says phase 2 encryption AES128, the tunnel allows {all4}", 155),
-        (f"tunnel 2: the file says phase 2 integrity SHA1, the tunnel allows {sha4}", 154),
-        ("tunnel 2: the file says phase 2 PFS DH group 2, the tunnel allows 2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, "
-         "23, 24", 158),
+        # tunnel 2 lists nothing: every value AWS lists is allowed, the file's example among them
     ]
     for secret in (API_T1, API_T2):
         assert secret not in json.dumps([w.message for w in m.warnings])
@@ -251,3 +244,57 @@ def test_unfilled_redaction_warnings_stay(shared):
     assert [t.ike.psk for t in m.tunnels] == [None, None]
     assert [w.line for w in m.warnings if w.code == "psk-redacted"] == [36, 138]
     assert "redacted" not in {w.code for w in m.warnings}
+
+
+# -- a describe-vpn-connections output without CustomerGatewayConfiguration (a --query result) --------
+
+def _query_result(tmp_path, options: list, **conn):
+    obj = {"VpnConnectionId": "vpn-0a1b2c3d", "CustomerGatewayId": "cgw-0f1e2d3c", "VpnGatewayId": "vgw-01234567",
+           "Options": {"StaticRoutesOnly": False, "TunnelOptions": options}}
+    obj.update(conn)
+    path = tmp_path / "query.json"
+    path.write_text(json.dumps({"VpnConnections": [obj]}, indent=2), encoding="utf-8")
+    return path
+
+
+def test_options_without_customer_gateway_configuration_are_merged(tmp_path):
+    from vpncc.ir import AcceptedSource, StartupAction
+
+    f = aws_xml.read(XML2, "aws.xml")
+    # listed in the opposite order: matched by outside address
+    path = _query_result(tmp_path, [
+        {"OutsideIpAddress": "198.51.100.8", "IkeVersions": [{"Value": "ikev2"}], "StartupAction": "start"},
+        {"OutsideIpAddress": "198.51.100.7", "Phase1DHGroupNumbers": [{"Value": 20}],
+         "Phase2DHGroupNumbers": [{"Value": 20}]},
+    ], Options={"StaticRoutesOnly": False, "LocalIpv4NetworkCidr": "10.0.0.0/16", "TunnelOptions": [
+        {"OutsideIpAddress": "198.51.100.8", "IkeVersions": [{"Value": "ikev2"}], "StartupAction": "start"},
+        {"OutsideIpAddress": "198.51.100.7", "Phase1DHGroupNumbers": [{"Value": 20}],
+         "Phase2DHGroupNumbers": [{"Value": 20}]}]})
+    (opts,) = merge.load(path)
+    assert isinstance(opts, merge.ApiOptions)
+    m = merge.merge(f, merge.pick(f, [opts]))
+    t1, t2 = m.tunnels
+    assert [t.accepted.source for t in m.tunnels] == [AcceptedSource.TUNNEL_OPTIONS] * 2
+    assert t1.accepted.ike_dh_groups == (20,) and t1.accepted.pfs_groups == (20,)
+    assert t1.accepted.ike_versions == (IkeVersion.IKEV1, IkeVersion.IKEV2)   # omitted: both
+    assert t2.accepted.ike_versions == (IkeVersion.IKEV2,) and t2.ike.version is IkeVersion.IKEV2
+    assert t2.aws_options.startup_action is StartupAction.START
+    assert str(m.options.local_ipv4_cidr) == "10.0.0.0/16"
+    # the file's keys and addresses stay (the query result has none)
+    assert [t.ike.psk for t in m.tunnels] == [t.ike.psk for t in f.tunnels]
+    codes = [w.code for w in m.warnings]
+    assert "tunnel-options-assumed" not in codes and "tunnel-options-merged" in codes
+    msgs = [w.message for w in m.warnings if w.code == "tunnel-option-differs"]
+    assert "tunnel 1: the file says phase 1 DH group 2, the tunnel allows 20: the file's value is not allowed" in msgs
+
+
+def test_load_refuses_json_without_tunnel_options(tmp_path):
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps({"VpnConnections": [{"VpnConnectionId": "vpn-0a1b2c3d", "Options": {}}]}))
+    with pytest.raises(InputError, match="no connection with Options.TunnelOptions"):
+        merge.load(path)
+
+
+def test_load_keeps_full_connections(shared):
+    loaded = merge.load(shared / OPTS)
+    assert [type(c).__name__ for c in loaded] == ["Connection"]

@@ -9,11 +9,15 @@ import pytest
 from vpncc.errors import InputError
 from vpncc.ir import (
     Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6, Integrity, Ipsec,
-    NegotiationMode, Outside, Position, Routing, Source, Tunnel,
+    NegotiationMode, Outside, Position, Routing, Source, Tunnel, Warning,
 )
 from vpncc.readers import aws_xml
 
 XML = "corpus/xml"
+#: issue 21: the XML names no IKE version list and no accepted sets, and the reader says so
+ASSUMED = ("the XML names no accepted IKE versions or algorithm sets (it shows one example suite, IKEv1): AWS's "
+           "defaults are assumed (both IKE versions, every algorithm and DH group AWS lists); confirm with "
+           "`aws ec2 describe-vpn-connections` and --tunnel-options")
 
 
 def _read(shared, name: str) -> Connection:
@@ -51,7 +55,8 @@ def test_transit_gateway_full_ir(shared):
         ),
         source=Source(format="aws-xml", path=str(shared / XML / "batfish-VpnConnectionTransitGatewayTest.cgc1.xml"),
                       layout=None),
-        warnings=(),
+        # the XML states no accepted sets: AWS's defaults, said once on the root element's line
+        warnings=(Warning("tunnel-options-assumed", ASSUMED, 2),),
     )
     assert conn == expected
 
@@ -81,7 +86,7 @@ def test_static_no_bgp_connection(shared):
                  ".HvvlxKZp3rEMWoh8IvkPeucmPoaAhLG"),
     )
     assert conn.tunnels[0].static_next_hop == A("169.254.58.233")
-    assert conn.warnings == ()
+    assert [w.code for w in conn.warnings] == ["tunnel-options-assumed"]
 
 
 def test_vgw_bgp_connections(shared):
@@ -109,7 +114,7 @@ def test_hand_written_transit_gateway_id(shared):
     # hand-written ids: dropped when not AWS-shaped, kept with a remark when merely unusual
     assert (c.vpn_connection_id, c.customer_gateway_id) == (None, None)
     assert [(w.code, w.line) for w in c.warnings] == [("id-invalid", 2), ("id-invalid", 3), ("id-unusual", 4),
-                                                      ("single-tunnel", 6)]
+                                                      ("single-tunnel", 6), ("tunnel-options-assumed", 2)]
     assert c.tunnels == (_classic(1, "1.1.1.2", "3.3.3.3", "169.254.20.2/30", "169.254.20.1/30",
                                   "placeholder_psk_dx_test_tunnel", (65001, 64512)),)
 
@@ -127,7 +132,8 @@ def test_literal_backslash_n_cloudwanderer(shared):
         _classic(2, "1.1.1.1", "1.1.1.1", "169.254.172.86/30", "169.254.172.85/30", "11111111111111111",
                  (65000, 64512)),
     )
-    assert [w.code for w in c.warnings] == ["xml-escaped", "outside-same", "outside-same"]  # anonymised to 1.1.1.1
+    assert [w.code for w in c.warnings] == ["xml-escaped", "outside-same", "outside-same",
+                                              "tunnel-options-assumed"]  # anonymised to 1.1.1.1
     # positions point into the one physical line, at the element's "<"
     pos = c.position("tunnels[1].ike.psk")
     assert pos.line == 1
@@ -238,6 +244,6 @@ def test_ipv6_inside_addresses_completed_tf_excerpt(shared):
                                      aws=I6("fd00:2001:db8:2:2d1:81ff:fe41:d201/126"))
     assert t.inside == Inside(customer=I("169.254.45.98/30"), aws=I("169.254.45.97/30"))
     assert t.bgp == Bgp(customer_asn=65530, aws_asn=64512, neighbor=A("169.254.45.97"), hold_time_s=30)
-    assert [w.code for w in c.warnings] == ["ipv6-prefix-widened", "single-tunnel"]
+    assert [w.code for w in c.warnings] == ["ipv6-prefix-widened", "single-tunnel", "tunnel-options-assumed"]
     assert c.warnings[0].line == 16
     assert c.position("tunnels[0].inside_ipv6.customer") == Position(17, 13)

@@ -72,7 +72,7 @@ def test_minimal_document_reads():
     t = c.tunnels[0]
     assert t.ike.psk == PSK1 and t.outside.customer == A("192.0.2.10")
     assert t.bgp.neighbor == A("169.254.44.41")
-    assert [w.code for w in c.warnings] == ["single-tunnel"]  # the minimal document has one tunnel
+    assert [w.code for w in c.warnings] == ["single-tunnel", "tunnel-options-assumed"]  # the minimal document has one tunnel
 
 
 def test_moto_style_no_declaration_leading_spaces_and_padded_values():
@@ -107,14 +107,14 @@ def test_nobgp_attribute_is_static_even_with_bgp_elements():
     c = aws_xml.read(doc(tunnel(bgp=True), extra="<vpn_connection_attributes>NoBGPVPNConnection"
                                                  "</vpn_connection_attributes>"))
     assert c.routing is Routing.STATIC
-    assert [w.code for w in c.warnings] == ["routing-inconsistent", "single-tunnel"]
+    assert [w.code for w in c.warnings] == ["routing-inconsistent", "single-tunnel", "tunnel-options-assumed"]
 
 
 def test_xml_as_quoted_json_string():
     text = json.dumps(doc(tunnel()))
     c = aws_xml.read(text)
     assert c.tunnels[0].ike.psk == PSK1
-    assert [w.code for w in c.warnings] == ["xml-escaped", "single-tunnel"]
+    assert [w.code for w in c.warnings] == ["xml-escaped", "single-tunnel", "tunnel-options-assumed"]
 
 
 def test_placeholders_become_null_with_warnings():
@@ -266,7 +266,7 @@ def test_huge_text_node_is_bounded_in_time():
     start = time.perf_counter()
     c = aws_xml.read(text)
     assert time.perf_counter() - start < 1.0
-    assert [w.code for w in c.warnings] == ["unknown-connection-type", "single-tunnel"]
+    assert [w.code for w in c.warnings] == ["unknown-connection-type", "single-tunnel", "tunnel-options-assumed"]
 
 
 def test_undefined_entity_is_malformed():

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from ..errors import UnsupportedFeature, UsageError
-from ..ir import DH_GROUPS, Connection, Encryption, IkeVersion, Integrity, Routing
+from ..ir import AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Connection, Encryption, IkeVersion, Integrity, Routing
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..profile import Profile
@@ -29,11 +29,11 @@ class Capabilities:
     routing: frozenset[Routing] = frozenset(Routing)
     ipv6_inside: bool = False
     formats: tuple[str, ...] = ("text",)
-    ike_encryption: frozenset[Encryption] = frozenset(Encryption)
-    ike_integrity: frozenset[Integrity] = frozenset(Integrity)
+    ike_encryption: frozenset[Encryption] = frozenset(AWS_ENCRYPTION)
+    ike_integrity: frozenset[Integrity] = frozenset(AWS_INTEGRITY)
     ike_dh_groups: frozenset[int] = frozenset(DH_GROUPS)
-    esp_encryption: frozenset[Encryption] = frozenset(Encryption)
-    esp_integrity: frozenset[Integrity] = frozenset(Integrity)
+    esp_encryption: frozenset[Encryption] = frozenset(AWS_ENCRYPTION)
+    esp_integrity: frozenset[Integrity] = frozenset(AWS_INTEGRITY)
     pfs_groups: frozenset[int] = frozenset(DH_GROUPS)
     #: AES-GCM for the IKEv1 SA (no standard defines it; every built-in platform offers GCM in IKE only with IKEv2)
     ikev1_gcm: bool = False
@@ -75,6 +75,9 @@ class Backend(ABC):
     #: kinds from vpncc.readers.detect this backend's reader accepts; text detected as another known
     #: kind (a Junos config given to the Cisco reader, an AWS file given as --config) is refused
     config_kinds: ClassVar[tuple[str, ...]] = ()
+    #: platform software releases the profile key ``release`` may name (``--release``), e.g. ("16.x", "17.11");
+    #: empty: the backend has no per-release behaviour and ``release`` is refused for it
+    releases: ClassVar[tuple[str, ...]] = ()
 
     # -- compile ------------------------------------------------------------------------------
     def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
@@ -113,6 +116,12 @@ class Backend(ABC):
                 if bad and len(bad) == len(values):
                     out.append(f"{p}: {label} " + ", ".join(str(getattr(v, 'value', v)) for v in bad))
         return out
+
+    def crypto_capabilities(self, profile: "Profile", options: RenderOptions) -> Capabilities:
+        """The algorithms and DH groups the chosen platform release offers (``profile.release``, or the
+        backend's default release when it is None); ``--crypto`` chooses the suite inside them. Backends
+        whose lists differ per release override this."""
+        return self.capabilities
 
     def expressible(self, conn: Connection, profile: "Profile | None" = None,
                     options: RenderOptions | None = None) -> Connection:
@@ -218,6 +227,17 @@ def refuse_foreign(backend: Backend, text: str, path: str | None) -> None:
     if kind is not None and backend.config_kinds and kind not in backend.config_kinds:
         raise InputError(f"this looks like {detect.describe(kind)}, not a {backend.name} configuration", path,
                          hint="check --vendor (vpncc vendors lists them) and --config")
+
+
+def check_release(backend: Backend, release: str | None) -> None:
+    """UsageError for a release this backend does not know (or any release for a backend without them)."""
+    if release is None:
+        return
+    if not backend.releases:
+        raise UsageError(f"{backend.name} has no platform releases to choose from; drop --release / 'release'")
+    if release not in backend.releases:
+        raise UsageError(f"unknown {backend.name} release {release!r}; choose one of: "
+                         + ", ".join(backend.releases))
 
 
 def check_supported(backend: Backend, conn: Connection, profile: "Profile", options: RenderOptions) -> None:

@@ -41,6 +41,40 @@ def split_bundle(files: dict[str, str]) -> Bundle:
                   sysctl=next((t for n, t in files.items() if re.match(r"^\d+-vpncc\.conf$", n)), None))
 
 
+#: charon settings of a config's strongswan.conf snippet that change how the tunnels behave (liveness,
+#: retries) and that the lab therefore applies to the customer's charons; the rest stays the lab's own
+CHARON_KEYS = ("retransmit_timeout", "retransmit_base", "retransmit_tries", "retransmit_jitter",
+               "retransmit_limit", "keep_alive", "make_before_break", "ignore_acquire_ts")
+
+
+def charon_settings(files: dict[str, str]) -> tuple[str, list[str]]:
+    """The CHARON_KEYS set at the top level of ``charon { }`` in the bundle's strongswan.conf / charon*.conf
+    files, as lines for the lab's strongswan.conf; and the adaptation notes."""
+    found: dict[str, str] = {}
+    names = []
+    for name, text in files.items():
+        if not re.match(r"^(strongswan|charon[\w.-]*)\.conf$", name):
+            continue
+        depth, inside = 0, False
+        for line in text.splitlines():
+            code = line.split("#", 1)[0].strip()
+            if re.match(r"^charon\s*\{$", code) and depth == 0:
+                inside, depth = True, 1
+                continue
+            if inside:
+                depth += code.count("{") - code.count("}")
+                m = re.match(r"^(\w+)\s*=\s*(\S+)$", code)
+                if depth == 1 and m and m.group(1) in CHARON_KEYS:
+                    found[m.group(1)] = m.group(2)
+                    if name not in names:
+                        names.append(name)
+                if depth <= 0:
+                    inside = False
+    lines = "".join(f"  {k} = {v}\n" for k, v in found.items())
+    notes = [f"{', '.join(names)}: its charon settings {', '.join(found)} applied to the lab's charons"] if found else []
+    return lines, notes
+
+
 def rename(text: str, mapping: dict[str, str]) -> str:
     """Interface names, also inside identifiers such as ``tunnel_xfrm1``."""
     for old, new in mapping.items():
@@ -114,6 +148,14 @@ def adapt_script(text: str, ifmap: dict[str, str], *, have_nft: bool) -> tuple[s
             continue
         out.append(line)
     text = "".join(out)
+    # kernel-libipsec installs a route on its TUN device before it installs an SA: a TUN device set down
+    # when its tunnel went down would keep the tunnel from coming back. Taking the addresses away has the
+    # same effect on routing (the /30 and the BGP session go), and the script's "up" puts them back.
+    downed = re.sub(r"ip link set (dev )?(\S+) down", r"ip addr flush dev \2", text)
+    if downed != text:
+        text = downed
+        notes.append("updown 'down': the tunnel interface's addresses are flushed instead of setting it down "
+                     "(kernel-libipsec needs its TUN device up to bring the tunnel back)")
     if not have_nft and "nft -f -" in text:
         text = text.replace("nft -f -", "cat >/dev/null")
         notes.append("TCP MSS clamping not applied: nft (package nftables) is not installed")

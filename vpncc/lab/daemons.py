@@ -28,6 +28,8 @@ class Charon:
     legacy_conf: str | None = None      # ipsec.conf for starter (legacy format)
     legacy_secrets: str | None = None
     proc: Proc | None = None
+    #: extra lines for the charon { } section (the AWS side's retransmission timers)
+    tuning: str = ""
 
     @property
     def uri(self) -> str:
@@ -56,7 +58,7 @@ class Charon:
   routing_table_prio = {self.table}
   port = {self.port}
   port_nat_t = {self.port_nat}
-  filelog {{
+{self.tuning}  filelog {{
     lab {{
       path = {self.log}
       default = 1
@@ -154,6 +156,35 @@ def cause_from_logs(*logs: str, ike_up: bool = False) -> str | None:
                     return cause + (" (ESP/PFS proposals: the CHILD_SA failed, the IKE_SA is up)" if ike_up
                                     else " (IKE proposals)")
                 return cause
+    return None
+
+
+def evidence(aws_log: str, number: int) -> str | None:
+    """The AWS endpoint's own log line that shows why a tunnel failed (its charon's view)."""
+    lines = aws_log.splitlines()
+    for rx, _ in CAUSES:
+        for line in lines:
+            if rx.search(line):
+                return f"AWS endpoint {number}: " + _strip_log(line)
+    if not any("received packet" in l for l in lines):
+        return f"AWS endpoint {number}: no IKE packet from the customer gateway"
+    return None
+
+
+def _strip_log(line: str) -> str:
+    # "1733338844.123 06[IKE] <aws-tunnel1|1> message": the time stamp and thread go, the rest stays
+    return re.sub(r"^\S+\s+\d+\[\w+\]\s+", "", line.strip())[:240]
+
+
+#: BIRD and FRR lines that say why AWS's BGP speaker refused or dropped the session
+BGP_CAUSES = re.compile(r"Bad peer AS|bad remote AS|Bad OPEN|Hold timer expired|Received: .*|"
+                        r"Connection refused|notification sent|NOTIFICATION", re.I)
+
+
+def bgp_evidence(log: str) -> str | None:
+    for line in log.splitlines():
+        if BGP_CAUSES.search(line):
+            return "AWS BGP: " + line.strip()[-240:]
     return None
 
 

@@ -22,7 +22,7 @@ from typing import IO
 
 from ..ir import Routing
 from . import customer, emulator
-from .daemons import Bird, Charon, Frr, cause_from_logs
+from .daemons import Bird, Charon, Frr, bgp_evidence, cause_from_logs, evidence
 from .env import LabError, LabNamespaceInUse, Runner, wait_for, which
 from .plan import Plan
 from .plan import first_host as _first_host
@@ -54,6 +54,9 @@ class Lab:
         self.tun: dict[str, str] = {}            # compiled interface name -> TUN device
         self.conn_names: list[str | None] = []
         self.cust_routing: Frr | Bird | None = None
+        from .runs import Record
+
+        self.record = Record(suffix, os.getpid(), dir=self.dir)
 
     # -- helpers ---------------------------------------------------------------------------------
     def say(self, msg: str) -> None:
@@ -79,6 +82,8 @@ class Lab:
             if n in have:
                 raise LabNamespaceInUse(f"network namespace {n} exists already (left by `vpncc lab --keep`?); "
                                         f"remove it with: ip netns del {n}")
+        self.record.namespaces = list(self.ns.values())
+        self.record.save()   # before anything exists: a killed run can always be cleaned up
         for n in self.ns.values():
             self.runner.run(["ip", "netns", "add", n])
             self.created_ns.append(n)
@@ -107,7 +112,7 @@ class Lab:
     def start_ipsec(self) -> None:
         p = self.plan
         for i, t in enumerate(p.aws.tunnels[:2], 1):
-            c = Charon(f"aws{i}-charon", self.ns[f"aws{i}"], f"{self.dir}/aws{i}")
+            c = Charon(f"aws{i}-charon", self.ns[f"aws{i}"], f"{self.dir}/aws{i}", tuning=emulator.charon_tuning())
             os.makedirs(c.dir, exist_ok=True)
             c.start(self.runner)
             self.aws_charons.append(c)
@@ -125,7 +130,7 @@ class Lab:
         # and the TUN device each charon will create
         from ..backends.strongswan.read import read as read_bundle
 
-        device = read_bundle("".join(p.files.values()))
+        device = read_bundle(_joined(p.files))
         for i, t in enumerate(p.cust.tunnels):
             d = next((d for d in device.tunnels if d.get("outside.aws") is not None
                       and d.get("outside.aws").value == t.outside.aws), None)
@@ -139,14 +144,17 @@ class Lab:
                 raise LabError(f"charon in {c.ns} did not start: {_tail(c.dir + '/stdout.log')}")
             f = f"{c.dir}/swanctl.conf"
             with open(f, "w", encoding="utf-8") as fh:
-                fh.write(emulator.swanctl(t, psk=t.ike.psk or "", customer=str(t.outside.customer),
+                fh.write(emulator.swanctl(t, p.aws, psk=t.ike.psk or "", customer=str(t.outside.customer),
                                           aws=str(t.outside.aws)))
             c.load(self.runner, f)
         # customer side: one charon per tunnel, started one after the other so that tunnel i gets ipsec<i>
+        tuning, notes = customer.charon_settings(p.files)
+        for note in notes:
+            self.adapt(note)
         for i, t in enumerate(p.cust.tunnels):
             port, nat = CGW_PORTS[i]
             c = Charon(f"cgw{i + 1}-charon", self.ns["cgw"], f"{cgw_dir}/charon{i + 1}", port=port, port_nat=nat,
-                       table=221 + i)
+                       table=221 + i, tuning=tuning)
             os.makedirs(c.dir, exist_ok=True)
             aws_addr = str(t.outside.aws)
             if legacy:
@@ -165,7 +173,10 @@ class Lab:
                 with open(f"{c.dir}/swanctl.conf", "w", encoding="utf-8") as fh:
                     fh.write(text)
             if name is None:
-                raise LabError(f"the compiled config has no connection to {aws_addr} (tunnel {t.number})")
+                res = self.report.tunnels[i]
+                res.phase, res.cause = "config", f"the configuration has no connection to AWS endpoint {aws_addr}"
+                res.aws_log = f"AWS endpoint {t.number} ({aws_addr}): no IKE packet from the customer gateway"
+                raise LabError(f"tunnel {t.number}: the configuration has no connection to {aws_addr}")
             self.conn_names.append(name)
             before = self._tun_devices()
             # the Linux side must exist before the first CHILD_SA calls the updown script
@@ -293,6 +304,8 @@ class Lab:
                 cause = cause_from_logs(*logs, ike_up=ike == "ESTABLISHED")
                 if cause and not cause.startswith("timeout"):
                     res.cause = cause
+                    res.phase = "child" if ike == "ESTABLISHED" else "ike"
+                    res.aws_log = evidence(logs[1:] and logs[1] or "", self.plan.aws.tunnels[i].number)
                     pending.discard(i)
             if not pending or time.monotonic() > deadline:
                 break
@@ -306,6 +319,8 @@ class Lab:
             if cause.startswith("timeout"):
                 cause += f" (no {what} after {self.ike_timeout:g} s; peer {self.plan.cust.tunnels[i].outside.aws})"
             res.cause = cause
+            res.phase = "child" if res.ike == "ESTABLISHED" else "ike"
+            res.aws_log = evidence(logs[1] if len(logs) > 1 else "", self.plan.aws.tunnels[i].number)
         up = [i for i, r in enumerate(self.report.tunnels) if r.child == "INSTALLED"]
         for i in up:
             t = self.plan.cust.tunnels[i]
@@ -356,6 +371,12 @@ class Lab:
             for i in range(len(p.cust.tunnels)):
                 if i not in up:
                     self.report.tunnels[i].bgp = self.report.tunnels[i].bgp or "Idle"
+                elif self.report.tunnels[i].bgp != "Established":
+                    res = self.report.tunnels[i]
+                    res.phase = "bgp"
+                    line = bgp_evidence(self._aws_bgp_log(i + 1))
+                    res.cause = f"BGP {res.bgp}: " + (line or f"no session after {self.bgp_timeout:g} s")
+                    res.aws_log = line
             self._check_daemons()
             for i in up:
                 res = self.report.tunnels[i]
@@ -372,6 +393,15 @@ class Lab:
                 res.timings["routes_s"] = time.monotonic() - self.routing_started
                 self.say(f"tunnel {res.number}: static routes {', '.join(res.routes_learned) or 'none'}")
             self._check_daemons()
+
+    def _aws_bgp_log(self, n: int) -> str:
+        p = self.plan
+        path = f"{self.dir}/aws{n}/{p.aws_bgp}/{'frr' if p.aws_bgp == 'frr' else 'bird'}.log"
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                return fh.read()
+        except OSError:
+            return ""
 
     def _daemon_died(self) -> bool:
         return any(pr.name.startswith("cgw-") and pr.popen.poll() is not None for pr in self.runner.procs)
@@ -415,7 +445,9 @@ class Lab:
             return out
         return []
 
-    def vpc_ping_and_failover(self, up: list[int]) -> None:
+    def vpc_ping_and_failover(self, up: list[int], scenarios: tuple[str, ...] = ("graceful",)) -> None:
+        from . import scenarios as sc
+
         p = self.plan
         local, vpc = _first_host(p.local), _first_host(p.vpc, 10)
         dev = self.route_dev()
@@ -425,15 +457,52 @@ class Lab:
             if len(p.cust.tunnels) > 1 and up == [0, 1] and dev != "ipsec0":
                 self.report.errors.append(f"traffic to the VPC uses {dev}, not tunnel 1 (ipsec0)")
             return
-        # fail tunnel 1: AWS's endpoint goes away (its charon deletes the SAs as it stops)
-        t0 = time.monotonic()
-        self.say("failing tunnel 1 (stopping AWS endpoint 1)")
-        self.runner.stop(next(pr for pr in self.runner.procs if pr.name == "aws1-charon"))
-        moved = wait_for(lambda: self.route_dev() == "ipsec1", 10, 0.02)
-        ok = bool(moved) and self.ping(local, vpc, count=2)
-        self.report.failover = ok
-        self.report.failover_seconds = time.monotonic() - t0
-        self.say(f"failover to tunnel 2: {'ok' if ok else 'FAILED'} after {self.report.failover_seconds:.2f} s")
+        for name in scenarios:
+            res = sc.run(self, name, local, vpc)
+            self.report.scenarios.append(res)
+            if name == scenarios[0]:
+                self.report.failover = res.move_s is not None
+                self.report.failover_seconds = res.move_s
+            if not res.ok:
+                break  # the lab is not back to its starting point: later scenarios would measure nothing
+
+    # -- outages (vpncc.lab.scenarios) ---------------------------------------------------------------
+    def stop_aws_endpoint(self, n: int) -> None:
+        """AWS endpoint n goes away as in maintenance: its charon deletes the SAs as it stops."""
+        self.runner.stop(next(pr for pr in reversed(self.runner.procs) if pr.name == f"aws{n}-charon"
+                              and pr.popen.poll() is None))
+
+    def start_aws_endpoint(self, n: int) -> None:
+        """The replaced endpoint comes back with the same configuration (a new charon, a new TUN device)."""
+        c = self.aws_charons[n - 1]
+        t = self.plan.aws.tunnels[n - 1]
+        try:
+            os.unlink(f"{c.dir}/charon.vici")
+        except FileNotFoundError:
+            pass
+        c.start(self.runner)
+        if not wait_for(c.ready, 5) or not wait_for(lambda: "ipsec0" in self.ip(
+                f"aws{n}", "-o", "link", "show", check=False).stdout, 5):
+            raise LabError(f"AWS endpoint {n} did not come back: {_tail(c.dir + '/stdout.log')}")
+        c.load(self.runner, f"{c.dir}/swanctl.conf")
+        self.ip(f"aws{n}", "addr", "add", t.inside.aws.with_prefixlen, "dev", "ipsec0", check=False)
+        self.ip(f"aws{n}", "link", "set", "ipsec0", "up", check=False)
+        if self.plan.cust.routing is Routing.STATIC:
+            for net in self.plan.profile.local_networks:
+                self.ip(f"aws{n}", "route", "replace", str(net), "dev", "ipsec0", check=False)
+
+    def blackhole_aws_endpoint(self, n: int, on: bool) -> None:
+        """Drop every packet to and from AWS endpoint n, silently (blackhole routes: no ICMP)."""
+        aws = str(self.plan.aws.tunnels[n - 1].outside.aws)
+        cust = sorted({str(t.outside.customer) for t in self.plan.cust.tunnels})
+        if on:
+            self.ip("inet", "route", "replace", "blackhole", f"{aws}/32")
+            for c in cust:
+                self.ip(f"aws{n}", "route", "add", "blackhole", f"{c}/32")
+        else:
+            self.ip("inet", "route", "replace", f"{aws}/32", "dev", f"a{n}")
+            for c in cust:
+                self.ip(f"aws{n}", "route", "del", "blackhole", f"{c}/32", check=False)
 
     # -- teardown ----------------------------------------------------------------------------------
     def cleanup(self) -> None:
@@ -449,6 +518,7 @@ class Lab:
             self.runner.run(["ip", "netns", "del", n], check=False)
         self.created_ns.clear()
         shutil.rmtree(self.dir, ignore_errors=True)
+        self.record.forget()
 
     def keep_note(self) -> str:
         pids = [str(pr.popen.pid) for pr in self.runner.procs if pr.popen.poll() is None]
@@ -464,6 +534,18 @@ class Lab:
             fh.write(f"rm -rf {self.dir}\n")
         os.chmod(script, 0o755)
         return f"{self.dir} (namespaces {', '.join(self.created_ns)}; clean up with sh {script})"
+
+
+def _joined(files: dict[str, str]) -> str:
+    """The bundle as one text for the strongSwan reader, each file behind its name mark (compiled files
+    carry the mark already; a user's own files get it here)."""
+    out = []
+    for name, text in files.items():
+        mark = f"# --- vpncc file: {name} ---"
+        out.append(text if text.lstrip().startswith("# --- vpncc file:") else f"{mark}\n{text}")
+        if not out[-1].endswith("\n"):
+            out.append("\n")
+    return "".join(out)
 
 
 def _is_charon(pid: int) -> bool:

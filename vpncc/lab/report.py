@@ -28,11 +28,16 @@ class TunnelResult:
     ping: bool = False
     cause: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: the phase that failed: "config", "ike", "child", "bgp", "routes", "traffic" (None: none failed)
+    phase: str | None = None
+    #: the AWS side's own log line for the failure (its charon or BGP speaker)
+    aws_log: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "ike": self.ike, "child": self.child, "bgp": self.bgp,
                 "routes_learned": list(self.routes_learned), "ping": self.ping, "cause": self.cause,
-                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+                "timings": {k: round(v, 3) for k, v in self.timings.items()},
+                "phase": self.phase, "aws_log": self.aws_log}
 
 
 @dataclass
@@ -47,6 +52,8 @@ class LabReport:
     errors: list[str] = field(default_factory=list)
     #: where the lab's files are (only when --keep left them)
     kept: str | None = None
+    #: the outage scenarios played (vpncc.lab.scenarios), in order
+    scenarios: list[Any] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -57,6 +64,8 @@ class LabReport:
                 return False
             if self.routing == "bgp" and t.bgp != "Established":
                 return False
+        if any(not sc.ok for sc in self.scenarios):
+            return False
         return self.vpc_ping and (self.failover or len(self.tunnels) < 2)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +78,7 @@ class LabReport:
             "failover_seconds": None if self.failover_seconds is None else round(self.failover_seconds, 3),
             "vpc_ping": self.vpc_ping,
             "errors": list(self.errors),
+            "scenarios": [sc.to_dict() for sc in self.scenarios],
         }
 
     def text(self) -> str:
@@ -82,11 +92,16 @@ class LabReport:
                 line += " (" + ", ".join(f"{k[:-2]} {v:.2f} s" for k, v in t.timings.items()) + ")"
             out.append(line + "\n")
             if t.cause:
-                out.append(f"    cause: {t.cause}\n")
+                out.append(f"    failed{' in ' + t.phase if t.phase else ''}: {t.cause}\n")
+            if t.aws_log:
+                out.append(f"    AWS side: {t.aws_log}\n")
         out.append(f"  local network -> VPC ping: {'ok' if self.vpc_ping else 'FAILED'}\n")
         if len(self.tunnels) > 1:
             fs = f" in {self.failover_seconds:.2f} s" if self.failover_seconds is not None else ""
             out.append(f"  failover to tunnel 2: {'ok' + fs if self.failover else 'FAILED'}\n")
+        if self.scenarios:
+            out.append("  outages:\n")
+            out += [f"  {sc.text()}\n" for sc in self.scenarios]
         if self.adaptations:
             out.append("  changed for this machine (the deployed config keeps the original):\n")
             out += [f"    - {a}\n" for a in self.adaptations]

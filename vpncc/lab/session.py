@@ -20,7 +20,8 @@ def run(conn: Connection, vendor: str = "strongswan", profile: Profile | None = 
         fail_psk: bool = False, fail_proposal: bool = False, fail_peer: bool = False,
         aws_conn: Connection | None = None, format: str | None = None, routing: str | None = None,
         aws_bgp: str = "bird", psks: dict[int, str] | None = None, progress: IO[str] | None = None,
-        ike_timeout: float = 5.0, bgp_timeout: float = 20.0, name: str | None = None) -> LabReport:
+        ike_timeout: float = 5.0, bgp_timeout: float = 20.0, name: str | None = None,
+        config_files: dict[str, str] | None = None, scenarios: tuple[str, ...] | str | None = None) -> LabReport:
     """Prove ``conn``'s compiled config against an emulated AWS side. See :mod:`vpncc.lab`."""
     from ..backends import base
 
@@ -33,7 +34,11 @@ def run(conn: Connection, vendor: str = "strongswan", profile: Profile | None = 
     if len(conn.tunnels) > len(CGW_PORTS):
         raise UsageError(f"the lab runs at most {len(CGW_PORTS)} tunnels")
     plan = prepare(conn, profile, fmt=format, routing=routing, aws_bgp=aws_bgp, psks=psks, aws_conn=aws_conn,
-                   fail_psk=fail_psk, fail_proposal=fail_proposal, fail_peer=fail_peer, vendor=vendor)
+                   fail_psk=fail_psk, fail_proposal=fail_proposal, fail_peer=fail_peer, vendor=vendor,
+                   config_files=config_files)
+    from . import scenarios as sc
+
+    chosen = sc.parse(scenarios) if not isinstance(scenarios, tuple) else sc.parse(",".join(scenarios))
     check_prerequisites(needed_programs(plan))
     lab = Lab(plan, name=name, progress=progress, keep=keep, ike_timeout=ike_timeout, bgp_timeout=bgp_timeout)
     handlers = _install_handlers()
@@ -46,7 +51,7 @@ def run(conn: Connection, vendor: str = "strongswan", profile: Profile | None = 
         up = lab.wait_tunnels()
         if up:
             lab.wait_routing(up)
-            lab.vpc_ping_and_failover(up)
+            lab.vpc_ping_and_failover(up, chosen)
     except KeyboardInterrupt:
         interrupted = True
         lab.report.errors.append("interrupted")

@@ -104,6 +104,10 @@ def _read(text: str, path: str | None) -> list[Connection]:
         from . import aws_json
 
         return aws_json.read_all(text, path)
+    if kind == "terraform":
+        from . import terraform
+
+        return terraform.read_all(text, path)
     if kind == "ir-json":
         from .ir_json import read as read_ir
 

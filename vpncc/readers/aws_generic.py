@@ -14,7 +14,7 @@ import re
 from functools import cached_property
 from typing import Any, Callable, NamedTuple
 
-from .. import checks
+from .. import aws_defaults, checks
 from ..errors import InputError, mask_secret_line
 from ..ir import (
     Bgp, Connection, Dpd, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6, Ipsec, Outside, Position,
@@ -156,6 +156,7 @@ class _Reader:
         return Connection(
             vpn_connection_id=conn_ids["vpn_connection_id"], customer_gateway_id=conn_ids["customer_gateway_id"],
             gateway=gateway, routing=routing, tunnels=tuple(built),
+            options=aws_defaults.options_from_tunnels(built),
             source=Source(format=FORMAT, path=self.path, layout=layout),
             warnings=tuple(self.warnings), origin=self.origin)
 
@@ -480,8 +481,8 @@ class _Reader:
             mtu = 1436
             self.warn("mtu-assumed", f"tunnel {t.number}: no 'Tunnel interface MTU' line (2009 layout); "
                       "using AWS's tunnel MTU of 1436", t.head.line)
-        outside = Outside(customer=conv(t, index, "outside.customer", names.ipv4, placeholder_ok=True),
-                          aws=conv(t, index, "outside.aws", names.ipv4, placeholder_ok=True))
+        outside = Outside(customer=conv(t, index, "outside.customer", names.outside_ip, placeholder_ok=True),
+                          aws=conv(t, index, "outside.aws", names.outside_ip, placeholder_ok=True))
         inside = Inside(customer=conv(t, index, "inside.customer", names.ipv4_if),
                         aws=conv(t, index, "inside.aws", names.ipv4_if))
         v6 = None
@@ -504,4 +505,7 @@ class _Reader:
             fragment_before_encryption=conv(t, index, "fragment_before_encryption", names.parse_fragmentation,
                                             default=False),
             bgp=bgp, static_next_hop=next_hop,
+            # the generic file shows one example suite ("the minimum requirements"), never the tunnel's
+            # accepted sets: AWS's documented defaults apply (source aws-defaults, vpncc.aws_defaults)
+            accepted=aws_defaults.default_accepted_with_lifetimes(ike.lifetime_s, ipsec.lifetime_s, version),
         )

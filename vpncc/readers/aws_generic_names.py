@@ -250,6 +250,22 @@ def ipv4(value: str):
     raise BadValue(f"{v!r} is not a valid IPv4 address")
 
 
+def outside_ip(value: str):
+    """An outside address: IPv4, or IPv6 for a connection with IPv6 outside addresses (transit gateway)."""
+    v = value.strip()
+    try:
+        return ipaddress.IPv4Address(v)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv6Address(v)
+    except ValueError:
+        pass
+    if "/" in v:
+        raise BadValue(f"{v!r} has a prefix length; a bare IPv4 address is expected here")
+    raise BadValue(f"{v!r} is not a valid IPv4 address")
+
+
 def ipv4_if(value: str):
     v = value.strip()
     if "/" not in v:

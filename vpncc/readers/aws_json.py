@@ -28,8 +28,18 @@ Decisions:
   has one, else the PSK is null with a ``psk-in-secrets-manager`` warning naming the ARN.
 - Connections in state ``deleted``/``deleting`` or without a CustomerGatewayConfiguration (AWS
   only includes it for pending/available ones) are skipped; pass ``skipped=[]`` to learn which.
-- Settings the IR lacks (StartupAction, DpdTimeoutAction, Local/RemoteIpv4NetworkCidr,
-  EnableAcceleration) become ``tunnel-option-ignored`` warnings when they differ from AWS's default.
+- Every tunnel option goes into the IR: the lists into ``Tunnel.accepted`` (source ``tunnel-options``)
+  and ``ike``/``ipsec``; StartupAction, DpdTimeoutAction/Seconds, RekeyMarginTimeSeconds,
+  RekeyFuzzPercentage, ReplayWindowSize, EnableTunnelLifecycleControl, LogOptions into
+  ``Tunnel.aws_options``; the connection's Options (Local/Remote IPv4/IPv6 network CIDRs,
+  TunnelInsideIpVersion, OutsideIpAddressType, EnableAcceleration, TransportTransitGatewayAttachmentId)
+  and ``Routes`` into ``Connection.options``. No TunnelOptions: the sets are AWS's defaults (source
+  ``aws-defaults``) with a ``tunnel-options-assumed`` warning.
+- Certificate authentication: a customer gateway with a ``CertificateArn`` (a ``CustomerGateways`` list
+  from ``describe-customer-gateways`` next to ``VpnConnections``, or a ``CustomerGateway`` object in the
+  connection), or an embedded XML without ``<pre_shared_key>``: ``ike.auth`` "certificate", no PSK.
+- GovCloud: an ARN in the ``aws-us-gov`` partition (PreSharedKeyArn, CertificateArn, LogGroupArn) means
+  GovCloud's default sets for omitted lists (vpncc.aws_defaults).
 
 Keys are matched case-insensitively and ignoring underscores, and list items may be ``{"Value": x}``
 or bare values, so Security Hub's and snake_case exports read too.
@@ -38,13 +48,17 @@ or bare values, so Security Hub's and snake_case exports read too.
 from __future__ import annotations
 
 import gc
+import ipaddress
 import json
 import re
 from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError
-from ..ir import Connection, Gateway, GatewayKind, Position, Routing, Source, Warning
+from ..ir import (
+    AcceptedSource, ConnectionOptions, Connection, Gateway, GatewayKind, InsideIpVersion, OutsideIpType, Position, Routing, Source,
+    StaticRoute, Warning,
+)
 from . import aws_xml
 from . import xml_doc
 from .aws_json_doc import Ctx, lookup, val
@@ -105,6 +119,7 @@ def read_all(text: str, path: str | None = None, *, skipped: list[tuple[str | No
     data = _load(text, path)
     ctx = Ctx(text, path)
     items, extra = _find(data, ctx)
+    gateways = _customer_gateways(data)
     out: list[Connection] = []
     dropped: list[tuple[str | None, str]] = []
     # Reading allocates many small acyclic objects while the decoded JSON and the IRs built so far
@@ -114,7 +129,7 @@ def read_all(text: str, path: str | None = None, *, skipped: list[tuple[str | No
     gc.disable()
     try:
         for jp, obj in items:
-            conn = _connection(obj, jp, ctx, extra, dropped)
+            conn = _connection(obj, jp, ctx, extra, dropped, gateways)
             if conn is not None:
                 out.append(conn)
     finally:
@@ -135,8 +150,20 @@ def read(text: str, path: str | None = None) -> Connection:
     return conns[0]
 
 
+def _customer_gateways(data: Any) -> dict[str, dict]:
+    """CustomerGatewayId -> object, from a ``CustomerGateways`` list (describe-customer-gateways output
+    combined with describe-vpn-connections')."""
+    if not isinstance(data, dict):
+        return {}
+    gws = val(data, "CustomerGateways")
+    if not isinstance(gws, list):
+        return {}
+    return {g["CustomerGatewayId"]: g for g in gws
+            if isinstance(g, dict) and isinstance(g.get("CustomerGatewayId"), str)}
+
+
 def _connection(obj: dict, jp: tuple, ctx: Ctx, extra: list[Warning],
-                dropped: list[tuple[str | None, str]]) -> Connection | None:
+                dropped: list[tuple[str | None, str]], gateways: dict[str, dict] | None = None) -> Connection | None:
     vpn_id = val(obj, "VpnConnectionId")
     vpn_id = vpn_id if isinstance(vpn_id, str) and vpn_id else None
     state = str(val(obj, "State") or "").lower()
@@ -176,6 +203,25 @@ def _connection(obj: dict, jp: tuple, ctx: Ctx, extra: list[Warning],
     warnings += [Warning(w.code, f"CustomerGatewayConfiguration: {w.message}", cgc_line) for w in base.warnings
                  if not (w.code.startswith("id-") or w.code == "placeholder") or not w.message.startswith(replaced)]
     origin: dict[str, Position] = {k: cgc_pos for k in base.origin} if cgc_pos else {}
+    return overlay(base, obj, jp, ctx, warnings, origin, gateways or {})
+
+
+def overlay(base: Connection, obj: dict, jp: tuple, ctx: Ctx, warnings: list[Warning],
+            origin: dict[str, Position], gateways: dict[str, dict], *, from_file: bool = False) -> Connection:
+    """``base`` (the embedded XML's IR, or with ``from_file`` the downloaded file's for --tunnel-options)
+    with the connection object's ids, Options, TunnelOptions and Routes applied."""
+    vpn_id = val(obj, "VpnConnectionId")
+    vpn_id = vpn_id if isinstance(vpn_id, str) and vpn_id else None
+    who = vpn_id or "connection"
+    ck, cgc = lookup(obj, "CustomerGatewayConfiguration")
+    cgc_path = jp + (ck,)
+    vk_, _ = lookup(obj, "VpnConnectionId")
+    cgw_key, cgw_raw = lookup(obj, "CustomerGatewayId")
+    tk, tgw = lookup(obj, "TransitGatewayId")
+    vk, vgw = lookup(obj, "VpnGatewayId")
+    cgw_raw = cgw_raw if isinstance(cgw_raw, str) and cgw_raw else None
+    tgw = tgw if isinstance(tgw, str) and tgw else None
+    vgw = vgw if isinstance(vgw, str) and vgw else None
 
     def warn(code: str, message: str, key_path: tuple | None = None) -> None:
         warnings.append(Warning(code, message, ctx.line(key_path) if key_path else None))
@@ -191,7 +237,7 @@ def _connection(obj: dict, jp: tuple, ctx: Ctx, extra: list[Warning],
     if vpn_id:
         conn_id = ident("vpn", vpn_id, "VpnConnectionId", jp + (vk_,))
         mark("vpn_connection_id", jp + (vk_,))
-        embedded = _xml_id(cgc)
+        embedded = _xml_id(cgc) if isinstance(cgc, str) else None
         if embedded and embedded != vpn_id:
             warn("id-mismatch", f"{vpn_id}: the embedded XML names connection {embedded}", cgc_path)
     cgw_id = base.customer_gateway_id
@@ -208,21 +254,35 @@ def _connection(obj: dict, jp: tuple, ctx: Ctx, extra: list[Warning],
     ok, opts = lookup(obj, "Options")
     opts = opts if isinstance(opts, dict) else {}
     op = jp + (ok,)
-    conn = replace(base, vpn_connection_id=conn_id, customer_gateway_id=cgw_id,
-                   gateway=gateway, source=Source(format=FORMAT, path=ctx.path, layout=None))
+    conn = replace(base, vpn_connection_id=conn_id, customer_gateway_id=cgw_id, gateway=gateway)
+    if not from_file:
+        conn = replace(conn, source=Source(format=FORMAT, path=ctx.path, layout=None))
 
     sk, static = lookup(opts, "StaticRoutesOnly")
     if isinstance(static, bool):
         conn = _routing(conn, Routing.STATIC if static else Routing.BGP, warn, op + (sk,))
         mark("routing", op + (sk,))
-    _connection_options(opts, op, who, warn)
+    conn = replace(conn, options=_connection_options(conn, obj, jp, opts, op, ctx, who, mark))
+    conn = _certificate(conn, obj, gateways, cgw_id or cgw_raw, warn, jp)
+    if all(t.ike.auth == "certificate" for t in conn.tunnels):
+        warnings[:] = [w for w in warnings if w.code != "psk-redacted"]   # no key to redact
 
     classic = str(val(obj, "Category") or "").lower() == "vpn-classic"
     tk2, topts = lookup(opts, "TunnelOptions")
     arn = val(obj, "PreSharedKeyArn")
+    govcloud = _govcloud(obj, gateways.get(cgw_id or cgw_raw or ""))
     if isinstance(topts, list) and topts:
-        conn = apply_all(conn, topts, op + (tk2,), ctx, classic, arn, warn, mark)
-    elif isinstance(arn, str) and arn:
+        conn = apply_all(conn, topts, op + (tk2,), ctx, classic, arn, warn, mark, govcloud)
+        for t in conn.tunnels:
+            if t.accepted.source is AcceptedSource.AWS_DEFAULTS and not from_file:
+                warn("tunnel-options-assumed", f"tunnel {t.number}: no TunnelOptions entry matches it: AWS's "
+                     "default accepted sets are assumed", op + (tk2,))
+    else:
+        if not from_file:
+            warn("tunnel-options-assumed", f"{who}: no Options.TunnelOptions: AWS's default accepted sets are "
+                 "assumed (both IKE versions, every algorithm and DH group AWS lists); newer "
+                 "`aws ec2 describe-vpn-connections` output has them", op + (tk2,) if tk2 else jp)
+        if isinstance(arn, str) and arn:
             conn = _psk_arn(conn, arn, warn, jp + (lookup(obj, "PreSharedKeyArn")[0],))
     return replace(conn, warnings=tuple(warnings), origin=origin)
 
@@ -259,19 +319,120 @@ def _routing(conn: Connection, routing: Routing, warn, key_path: tuple) -> Conne
     return conn
 
 
-def _connection_options(opts: dict, op: tuple, who: str, warn) -> None:
-    for key, default, what in (("LocalIpv4NetworkCidr", "0.0.0.0/0", "local IPv4 network"),
-                               ("RemoteIpv4NetworkCidr", "0.0.0.0/0", "remote IPv4 network"),
-                               ("LocalIpv6NetworkCidr", "::/0", "local IPv6 network"),
-                               ("RemoteIpv6NetworkCidr", "::/0", "remote IPv6 network")):
-        k, v = lookup(opts, key)
-        if isinstance(v, str) and v and v != default:
-            warn("tunnel-option-ignored", f"{who}: {key} {v} (the {what} of the traffic selectors) is not "
-                 "part of vpncc's IR; put it in the site profile", op + (k,))
-    k, v = lookup(opts, "EnableAcceleration")
-    if v is True:
-        warn("tunnel-option-ignored", f"{who}: EnableAcceleration is true (Accelerated VPN): the device must "
-             "keep NAT-T enabled; the IR does not record it", op + (k,))
+def _connection_options(conn: Connection, obj: dict, jp: tuple, opts: dict, op: tuple, ctx: Ctx, who: str,
+                        mark) -> ConnectionOptions:
+    """VpnConnectionOptions and the connection's Routes (EC2 API Reference VpnConnectionOptions,
+    VpnStaticRoute). Omitted values keep AWS's defaults (any network, IPv4 inside, public IPv4 outside)."""
+    base = conn.options
+
+    def net(name: str, cls, default):
+        k, v = lookup(opts, name)
+        if not isinstance(v, str) or not v:
+            return default
+        try:
+            out = cls(v, strict=False)
+        except ValueError:
+            raise ctx.err(f"{who}: {name} {aws_xml.short(v)} is not a CIDR", op + (k,)) from None
+        mark(f"options.{_snake(name)}", op + (k,))
+        return out
+
+    def enum(name: str, cls, default):
+        k, v = lookup(opts, name)
+        if not isinstance(v, str) or not v:
+            return default
+        for e in cls:
+            if e.value.lower() == v.lower():
+                mark(f"options.{_snake(name)}", op + (k,))
+                return e
+        raise ctx.err(f"{who}: {name} {aws_xml.short(v)} is not one of " + " | ".join(e.value for e in cls),
+                      op + (k,))
+
+    ak, accel = lookup(opts, "EnableAcceleration")
+    if accel is not None and not isinstance(accel, bool):
+        raise ctx.err(f"{who}: EnableAcceleration must be true or false", op + (ak,))
+    if isinstance(accel, bool):
+        mark("options.acceleration", op + (ak,))
+    tk, transport = lookup(opts, "TransportTransitGatewayAttachmentId")
+    inside_v = enum("TunnelInsideIpVersion", InsideIpVersion, base.tunnel_inside_ip_version)
+    v6_default = "::/0" if inside_v is InsideIpVersion.IPV6 else None
+    routes = []
+    rk, raw_routes = lookup(obj, "Routes")
+    for i, r in enumerate(raw_routes if isinstance(raw_routes, list) else ()):
+        dest = val(r, "DestinationCidrBlock") if isinstance(r, dict) else None
+        if not isinstance(dest, str):
+            continue
+        try:
+            routes.append(StaticRoute(destination=ipaddress.ip_network(dest, strict=False),
+                                      state=val(r, "State") if isinstance(val(r, "State"), str) else None,
+                                      source=val(r, "Source") if isinstance(val(r, "Source"), str) else "Static"))
+        except ValueError:
+            raise ctx.err(f"{who}: route {aws_xml.short(dest)} is not a CIDR", jp + (rk, i)) from None
+    if routes:
+        mark("options.routes", jp + (rk,))
+    return ConnectionOptions(
+        local_ipv4_cidr=net("LocalIpv4NetworkCidr", ipaddress.IPv4Network, base.local_ipv4_cidr),
+        remote_ipv4_cidr=net("RemoteIpv4NetworkCidr", ipaddress.IPv4Network, base.remote_ipv4_cidr),
+        local_ipv6_cidr=net("LocalIpv6NetworkCidr", ipaddress.IPv6Network,
+                            base.local_ipv6_cidr or _opt_net6(v6_default)),
+        remote_ipv6_cidr=net("RemoteIpv6NetworkCidr", ipaddress.IPv6Network,
+                             base.remote_ipv6_cidr or _opt_net6(v6_default)),
+        tunnel_inside_ip_version=inside_v,
+        outside_ip_type=enum("OutsideIpAddressType", OutsideIpType, base.outside_ip_type),
+        acceleration=accel if isinstance(accel, bool) else base.acceleration,
+        transport_attachment_id=transport if isinstance(transport, str) and transport else base.transport_attachment_id,
+        routes=tuple(routes) or base.routes,
+    )
+
+
+def _opt_net6(v: str | None) -> ipaddress.IPv6Network | None:
+    return None if v is None else ipaddress.IPv6Network(v)
+
+
+_SNAKE = {"LocalIpv4NetworkCidr": "local_ipv4_cidr", "RemoteIpv4NetworkCidr": "remote_ipv4_cidr",
+          "LocalIpv6NetworkCidr": "local_ipv6_cidr", "RemoteIpv6NetworkCidr": "remote_ipv6_cidr",
+          "TunnelInsideIpVersion": "tunnel_inside_ip_version", "OutsideIpAddressType": "outside_ip_type"}
+
+
+def _snake(name: str) -> str:
+    return _SNAKE[name]
+
+
+def _arns(obj: Any, depth: int = 0):
+    """Every string value under a key ending in "Arn" (PreSharedKeyArn, CertificateArn, LogGroupArn)."""
+    if depth > 6:
+        return
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, str) and str(k).lower().endswith("arn"):
+                yield v
+            elif isinstance(v, (dict, list)):
+                yield from _arns(v, depth + 1)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _arns(v, depth + 1)
+
+
+def _govcloud(obj: dict, gateway: dict | None) -> bool:
+    """An ARN in the aws-us-gov partition: the connection lives in AWS GovCloud (US)."""
+    return any(a.startswith("arn:aws-us-gov:") for src in (obj, gateway or {}) for a in _arns(src))
+
+
+def _certificate(conn: Connection, obj: dict, gateways: dict[str, dict], cgw_id: str | None, warn,
+                 jp: tuple) -> Connection:
+    """Certificate authentication: the customer gateway's CertificateArn (describe-customer-gateways),
+    from a ``CustomerGateways`` list or a ``CustomerGateway`` object inside the connection."""
+    gw = val(obj, "CustomerGateway")
+    gw = gw if isinstance(gw, dict) else gateways.get(cgw_id or "")
+    arn = val(gw, "CertificateArn") if isinstance(gw, dict) else None
+    if not (isinstance(arn, str) and arn):
+        return conn
+    tunnels = []
+    for t in conn.tunnels:
+        if t.ike.psk is not None:
+            warn("psk-ignored", f"tunnel {t.number}: the customer gateway authenticates with a certificate "
+                 f"({arn}); the pre-shared key is not used", jp)
+        tunnels.append(replace(t, ike=replace(t.ike, auth="certificate", psk=None, certificate_arn=arn)))
+    return replace(conn, tunnels=tuple(tunnels))
 
 
 def _psk_arn(conn: Connection, arn: str, warn, key_path: tuple) -> Connection:

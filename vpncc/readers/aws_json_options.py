@@ -1,6 +1,7 @@
-"""TunnelOptions of the AWS API JSON -> Tunnel fields: the API's defaults for omitted lists, DPD from
-DpdTimeoutSeconds, the IKE versions a tunnel allows, and warnings for settings the IR lacks (see the
-module docstring of vpncc.readers.aws_json for the rules)."""
+"""TunnelOptions of the AWS API JSON -> Tunnel fields: the accepted sets (``Tunnel.accepted``, source
+``tunnel-options``; AWS's defaults for omitted lists), the suite shown (``ike``/``ipsec``), DPD from
+DpdTimeoutSeconds, and every other tunnel option into ``Tunnel.aws_options`` (see the module docstring
+of vpncc.readers.aws_json for the rules)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from ..ir import Connection, Dpd, Encryption, IkeVersion, Inside, InsideV6, Integrity, Tunnel
+from .. import aws_defaults as D
+from ..ir import (
+    Accepted, AcceptedSource, AwsOptions, Connection, Dpd, DpdTimeoutAction, Inside, InsideV6, LogOptions,
+    LogOutputFormat, StartupAction, Tunnel,
+)
 from . import aws_xml
 from .aws_json_doc import Ctx, lookup, val
 
@@ -19,11 +24,12 @@ from .aws_json_doc import Ctx, lookup, val
 # Phase1/2IntegrityAlgorithms SHA1 | SHA2-256 | SHA2-384 | SHA2-512,
 # Phase1DHGroupNumbers 2 | 14-24, Phase2DHGroupNumbers 2 | 5 | 14-24, IKEVersions ikev1 | ikev2
 # (defaults "ikev1, ikev2" on the VPNTunnels page). All of them apply when the list is omitted.
-DEFAULT_ENCRYPTION = (Encryption.AES128, Encryption.AES256, Encryption.AES128_GCM_16, Encryption.AES256_GCM_16)
-DEFAULT_INTEGRITY = (Integrity.SHA1, Integrity.SHA2_256, Integrity.SHA2_384, Integrity.SHA2_512)
-DEFAULT_P1_DH = (2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
-DEFAULT_P2_DH = (2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
-DEFAULT_IKE_VERSIONS = (IkeVersion.IKEV1, IkeVersion.IKEV2)
+# The table itself is vpncc.aws_defaults (with GovCloud's minimum).
+DEFAULT_ENCRYPTION = D.ENCRYPTION
+DEFAULT_INTEGRITY = D.INTEGRITY
+DEFAULT_P1_DH = D.PHASE1_DH_GROUPS
+DEFAULT_P2_DH = D.PHASE2_DH_GROUPS
+DEFAULT_IKE_VERSIONS = D.IKE_VERSIONS
 DPD_INTERVAL = 10
 
 
@@ -33,7 +39,7 @@ def dpd_from_timeout(timeout: int) -> Dpd:
 
 
 def apply_all(conn: Connection, topts: list, tp: tuple, ctx: Ctx, classic: bool, arn: Any, warn,
-               mark) -> Connection:
+               mark, govcloud: bool = False) -> Connection:
     tunnels = list(conn.tunnels)
     by_outside = {str(t.outside.aws): i for i, t in enumerate(tunnels) if t.outside.aws is not None}
     used: set[int] = set()
@@ -57,7 +63,7 @@ def apply_all(conn: Connection, topts: list, tp: tuple, ctx: Ctx, classic: bool,
     for j, i in sorted(pairs, key=lambda p: p[1]):
         if not isinstance(topts[j], dict):
             raise ctx.err(f"TunnelOptions entry {j + 1} is not an object", tp + (j,))
-        tunnels[i] = _apply(conn, tunnels[i], i, topts[j], tp + (j,), ctx, classic, arn, warn, mark)
+        tunnels[i] = _apply(conn, tunnels[i], i, topts[j], tp + (j,), ctx, classic, arn, warn, mark, govcloud)
     return replace(conn, tunnels=tuple(tunnels))
 
 
@@ -68,7 +74,7 @@ def _items(value: Any) -> list[Any]:
 
 
 def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, classic: bool, arn: Any,
-           warn, mark) -> Tunnel:
+           warn, mark, govcloud: bool = False) -> Tunnel:
     where = f"tunnel {t.number}"
     p = f"tunnels[{i}]"
 
@@ -97,13 +103,35 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
             raise ctx.err(f"{where}: {name} must be a whole number from {lo} to {hi}, not {aws_xml.short(v)}", kp)
         return v
 
+    def choice(name: str, enum_cls, default, ir_path: str):
+        kp, v = key(name)
+        if v is None or v == "":
+            return default
+        try:
+            out = enum_cls(v.lower()) if isinstance(v, str) else _bad(v)
+        except ValueError:
+            raise ctx.err(f"{where}: {name} {aws_xml.short(v)} is not one of "
+                          + " | ".join(e.value for e in enum_cls), kp) from None
+        mark(ir_path, kp)
+        return out
+
+    def flag(name: str, default: bool, ir_path: str) -> bool:
+        kp, v = key(name)
+        if v is None:
+            return default
+        if not isinstance(v, bool):
+            raise ctx.err(f"{where}: {name} must be true or false, not {aws_xml.short(v)}", kp)
+        mark(ir_path, kp)
+        return v
+
     ike, esp, outside, inside, v6, dpd = t.ike, t.ipsec, t.outside, t.inside, t.inside_ipv6, t.dpd
     kp, addr = key("OutsideIpAddress")
     if isinstance(addr, str) and addr:
         try:
-            outside = replace(outside, aws=ipaddress.IPv4Address(addr))
+            # IPv6 for an OutsideIpAddressType Ipv6 connection (transit gateway)
+            outside = replace(outside, aws=ipaddress.ip_address(addr))
         except ValueError:
-            raise ctx.err(f"{where}: OutsideIpAddress {aws_xml.short(addr)} is not an IPv4 address", kp) from None
+            raise ctx.err(f"{where}: OutsideIpAddress {aws_xml.short(addr)} is not an IP address", kp) from None
         mark(f"{p}.outside.aws", kp)
     kp, cidr = key("TunnelInsideCidr")
     if isinstance(cidr, str) and cidr:
@@ -131,37 +159,41 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
 
     kp, psk = key("PreSharedKey")
     tunnel_arn = val(o, "PreSharedKeyArn") or arn
-    if isinstance(psk, str) and psk:
+    if isinstance(psk, str) and psk and ike.auth == "certificate":
+        warn("psk-ignored", f"{where}: the tunnel uses certificate authentication; its PreSharedKey is "
+             "not used", kp)
+    elif isinstance(psk, str) and psk:
         mark(f"{p}.ike.psk", kp)
         if aws_xml.is_placeholder(psk):
             warn("psk-redacted", f"{where}: PreSharedKey is redacted or a placeholder; supply it to compile", kp)
             ike = replace(ike, psk=None)
         else:
             ike = replace(ike, psk=psk)
-    elif isinstance(tunnel_arn, str) and tunnel_arn and ike.psk is None:
+    elif isinstance(tunnel_arn, str) and tunnel_arn and ike.psk is None and ike.auth != "certificate":
         warn("psk-in-secrets-manager", f"{where}: the pre-shared key is kept in AWS Secrets Manager ({tunnel_arn}); "
              "vpncc does not fetch it: supply it to compile", kp if kp[-1] else jp)
 
     keep = classic  # VPN-Classic: omitted lists mean the XML's suite, not "everything"
+    dflt = D.default_accepted(govcloud=govcloud)
     ike = replace(
         ike,
         encryption=conv("Phase1EncryptionAlgorithms", aws_xml.encryption,
-                        ike.encryption if keep else DEFAULT_ENCRYPTION, f"{p}.ike.encryption"),
+                        ike.encryption if keep else dflt.ike_encryption, f"{p}.ike.encryption"),
         integrity=conv("Phase1IntegrityAlgorithms", aws_xml.integrity,
-                       ike.integrity if keep else DEFAULT_INTEGRITY, f"{p}.ike.integrity"),
+                       ike.integrity if keep else dflt.ike_integrity, f"{p}.ike.integrity"),
         dh_groups=conv("Phase1DHGroupNumbers", aws_xml.dh_group,
-                       ike.dh_groups if keep else DEFAULT_P1_DH, f"{p}.ike.dh_groups"),
+                       ike.dh_groups if keep else dflt.ike_dh_groups, f"{p}.ike.dh_groups"),
     )
     esp = replace(
         esp,
         encryption=conv("Phase2EncryptionAlgorithms", aws_xml.encryption,
-                        esp.encryption if keep else DEFAULT_ENCRYPTION, f"{p}.ipsec.encryption"),
+                        esp.encryption if keep else dflt.esp_encryption, f"{p}.ipsec.encryption"),
         integrity=conv("Phase2IntegrityAlgorithms", aws_xml.integrity,
-                       esp.integrity if keep else DEFAULT_INTEGRITY, f"{p}.ipsec.integrity"),
+                       esp.integrity if keep else dflt.esp_integrity, f"{p}.ipsec.integrity"),
         pfs_groups=conv("Phase2DHGroupNumbers", aws_xml.dh_group,
-                        esp.pfs_groups if keep else DEFAULT_P2_DH, f"{p}.ipsec.pfs_groups"),
+                        esp.pfs_groups if keep else dflt.pfs_groups, f"{p}.ipsec.pfs_groups"),
     )
-    versions = conv("IkeVersions", aws_xml.ike_version, (ike.version,) if keep else DEFAULT_IKE_VERSIONS,
+    versions = conv("IkeVersions", aws_xml.ike_version, (ike.version,) if keep else dflt.ike_versions,
                     f"{p}.ike.version")
     ike = replace(ike, version=ike.version if ike.version in versions else versions[0], allowed_versions=versions)
     life1 = integer("Phase1LifetimeSeconds", 900, 28800)
@@ -172,17 +204,40 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
     if life2 is not None:
         esp = replace(esp, lifetime_s=life2)
         mark(f"{p}.ipsec.lifetime_s", key("Phase2LifetimeSeconds")[0])
-    timeout = integer("DpdTimeoutSeconds", 30, 3600)
+    timeout = integer("DpdTimeoutSeconds", D.DPD_TIMEOUT_MIN, 3600)
     if timeout is not None:
         dpd = dpd_from_timeout(timeout)
         mark(f"{p}.dpd", key("DpdTimeoutSeconds")[0])
-
-    for name, default, what in (("DpdTimeoutAction", "clear", "the action AWS takes when DPD times out"),
-                                ("StartupAction", "add", "who starts IKE: 'start' means AWS initiates")):
-        kp, v = key(name)
-        if isinstance(v, str) and v and v.lower() != default:
-            warn("tunnel-option-ignored",
-                 f"{where}: {name} is {aws_xml.short(v)} ({what}); the IR does not record it", kp)
+        mark(f"{p}.aws_options.dpd_timeout_s", key("DpdTimeoutSeconds")[0])
+    accepted = Accepted(
+        source=AcceptedSource.TUNNEL_OPTIONS, ike_versions=versions, ike_encryption=ike.encryption,
+        ike_integrity=ike.integrity, ike_dh_groups=ike.dh_groups, esp_encryption=esp.encryption,
+        esp_integrity=esp.integrity, pfs_groups=esp.pfs_groups,
+        ike_lifetime_s=ike.lifetime_s if life1 is not None else _in(ike.lifetime_s, D.PHASE1_LIFETIME_RANGE,
+                                                                     D.PHASE1_LIFETIME_S),
+        esp_lifetime_s=esp.lifetime_s if life2 is not None else _in(esp.lifetime_s, D.PHASE2_LIFETIME_RANGE,
+                                                                     D.PHASE2_LIFETIME_S))
+    margin_max = D.rekey_margin_max(accepted.esp_lifetime_s)
+    margin = integer("RekeyMarginTimeSeconds", D.REKEY_MARGIN_MIN, margin_max)
+    fuzz = integer("RekeyFuzzPercentage", *D.REKEY_FUZZ_RANGE)
+    window = integer("ReplayWindowSize", *D.REPLAY_WINDOW_RANGE)
+    for name, v, sub in (("RekeyMarginTimeSeconds", margin, "rekey_margin_s"),
+                         ("RekeyFuzzPercentage", fuzz, "rekey_fuzz_pct"),
+                         ("ReplayWindowSize", window, "replay_window")):
+        if v is not None:
+            mark(f"{p}.aws_options.{sub}", key(name)[0])
+    aws_opts = AwsOptions(
+        startup_action=choice("StartupAction", StartupAction, StartupAction.ADD, f"{p}.aws_options.startup_action"),
+        dpd_timeout_s=timeout if timeout is not None else t.aws_options.dpd_timeout_s,
+        dpd_timeout_action=choice("DpdTimeoutAction", DpdTimeoutAction, DpdTimeoutAction.CLEAR,
+                                  f"{p}.aws_options.dpd_timeout_action"),
+        rekey_margin_s=margin if margin is not None else min(D.REKEY_MARGIN_S, margin_max),
+        rekey_fuzz_pct=fuzz if fuzz is not None else D.REKEY_FUZZ_PCT,
+        replay_window=window if window is not None else D.REPLAY_WINDOW,
+        lifecycle_control=flag("EnableTunnelLifecycleControl", D.LIFECYCLE_CONTROL,
+                               f"{p}.aws_options.lifecycle_control"),
+        log=_log_options(o, jp, ctx, where, mark, f"{p}.aws_options.log"),
+    )
 
     bgp, next_hop = t.bgp, t.static_next_hop
     if bgp is not None:
@@ -190,7 +245,35 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
     if next_hop is not None:
         next_hop = inside.aws.ip
     return replace(t, outside=outside, inside=inside, inside_ipv6=v6, ike=ike, ipsec=esp, dpd=dpd, bgp=bgp,
-                   static_next_hop=next_hop)
+                   static_next_hop=next_hop, accepted=accepted, aws_options=aws_opts)
+
+
+def _in(value: int, rng: tuple[int, int], default: int) -> int:
+    return value if rng[0] <= value <= rng[1] else default
+
+
+def _log_options(o: dict, jp: tuple, ctx: Ctx, where: str, mark, ir_path: str) -> LogOptions | None:
+    """LogOptions.CloudWatchLogOptions {LogEnabled, LogGroupArn, LogOutputFormat json|text} (API
+    VpnTunnelLogOptions / CloudWatchLogOptions)."""
+    lk, lo = lookup(o, "LogOptions")
+    if not isinstance(lo, dict):
+        return None
+    ck, cw = lookup(lo, "CloudWatchLogOptions")
+    if not isinstance(cw, dict):
+        return None
+    kp = jp + (lk, ck)
+    enabled = val(cw, "LogEnabled")
+    if enabled is not None and not isinstance(enabled, bool):
+        raise ctx.err(f"{where}: LogEnabled must be true or false, not {aws_xml.short(enabled)}", kp)
+    arn = val(cw, "LogGroupArn")
+    fmt = val(cw, "LogOutputFormat")
+    try:
+        out_fmt = LogOutputFormat(fmt.lower()) if isinstance(fmt, str) and fmt else None
+    except ValueError:
+        raise ctx.err(f"{where}: LogOutputFormat {aws_xml.short(fmt)} is not json | text", kp) from None
+    mark(ir_path, kp)
+    return LogOptions(enabled=bool(enabled), log_group_arn=arn if isinstance(arn, str) and arn else None,
+                      output_format=out_fmt)
 
 
 def _bad(x: Any):

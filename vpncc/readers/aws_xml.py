@@ -32,9 +32,11 @@ import ipaddress
 import re
 from typing import Callable
 
+from .. import aws_defaults
 from ..errors import InputError
 from ..ir import (
-    DH_GROUPS, Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6,
+    AWS_ENCRYPTION, DH_GROUPS, Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside,
+    InsideV6,
     Integrity, Ipsec, NegotiationMode, Outside, Position, Routing, Source, Tunnel, Warning,
 )
 
@@ -58,7 +60,7 @@ def encryption(value: str) -> Encryption:
     if key in _ENC:
         return _ENC[key]
     raise ValueError(f"unknown encryption algorithm {short(value.strip())} (AWS offers "
-                     + ", ".join(e.value for e in Encryption) + ")")
+                     + ", ".join(e.value for e in AWS_ENCRYPTION) + ")")
 
 
 def integrity(value: str) -> Integrity:
@@ -196,7 +198,8 @@ class _Reader:
             return False
         raise self.err(f"{what} must be true or false, not {short(node.text)}", node)
 
-    def ipv4(self, node: Node, what: str, ir_path: str, where: str) -> ipaddress.IPv4Address | None:
+    def ipv4(self, node: Node, what: str, ir_path: str,
+             where: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         self.mark(ir_path, node)
         t = node.text
         kind = placeholder_kind(t)
@@ -207,7 +210,12 @@ class _Reader:
         try:
             return ipaddress.IPv4Address(t)
         except ValueError:
-            raise self.err(f"{where}: {what} {short(t)} is not an IPv4 address", node) from None
+            pass
+        try:
+            # an IPv6 outside address: OutsideIpAddressType Ipv6 (transit gateway connections)
+            return ipaddress.IPv6Address(t)
+        except ValueError:
+            raise self.err(f"{where}: {what} {short(t)} is not an IPv4 (or IPv6) address", node) from None
 
     # the document
     def connections(self) -> list[Connection]:
@@ -275,9 +283,15 @@ class _Reader:
                 self.warn("outside-same", f"tunnel {t.number}: the customer and AWS outside addresses are both "
                           f"{t.outside.aws} (anonymised?); a device config built from this would peer with itself",
                           tx)
+        if self.fmt == FORMAT:
+            # the API JSON reader says this itself, after looking at TunnelOptions
+            self.warn("tunnel-options-assumed", "the XML names no accepted IKE versions or algorithm sets (it "
+                      "shows one example suite, IKEv1): AWS's defaults are assumed (both IKE versions, every "
+                      "algorithm and DH group AWS lists); confirm with `aws ec2 describe-vpn-connections` "
+                      "and --tunnel-options", root)
         return Connection(
             vpn_connection_id=vpn_id, customer_gateway_id=cgw_id, gateway=gateway, routing=routing,
-            tunnels=tunnels, source=Source(format=self.fmt, path=self.path, layout=None),
+            tunnels=tunnels, options=aws_defaults.options_from_tunnels(tunnels), source=Source(format=self.fmt, path=self.path, layout=None),
             warnings=tuple(self.warnings), origin=dict(self.origin),
         )
 
@@ -300,9 +314,16 @@ class _Reader:
                         aws=self.inside(vg, f"{p}.inside.aws", where, "AWS"))
         v6 = self.inside_v6(cg, vg, p, where)
 
+        psk_x = ike_x.find("pre_shared_key")
+        auth = "psk" if psk_x is not None else "certificate"
+        if psk_x is None:
+            # certificate authentication (ACM private CA): the XML then carries no key
+            self.warn("auth-certificate", f"{where}: no <pre_shared_key>: certificate authentication "
+                      "(the device needs its certificate; name it in the site profile)", ike_x)
         ike = Ike(
             version=IkeVersion.IKEV1,
-            psk=self.psk(ike_x, p, where),
+            auth=auth,
+            psk=self.psk(ike_x, p, where) if psk_x is not None else None,
             mode=self.mode(ike_x, p, where),
             encryption=(self.conv(self.marked(f"{p}.ike.encryption", self.need(ike_x, "encryption_protocol",
                                                                                where=where)),
@@ -369,6 +390,8 @@ class _Reader:
                                                     "fragmentation_before_encryption", True,
                                                     f"{p}.fragment_before_encryption", where),
             bgp=bgp, static_next_hop=next_hop,
+            # the XML shows one example suite, never the accepted sets: AWS's documented defaults
+            accepted=aws_defaults.default_accepted_with_lifetimes(ike.lifetime_s, esp.lifetime_s),
         )
 
     def marked(self, ir_path: str, node: Node) -> Node:

@@ -13,6 +13,7 @@ NAMES = {
     "aws-xml": "the AWS VPN connection XML (CustomerGatewayConfiguration)",
     "aws-json": "AWS describe-vpn-connections JSON",
     "ir-json": "a vpncc IR JSON document",
+    "terraform": "Terraform JSON (terraform show -json, terraform.tfstate or terraform output -json)",
     "cisco-ios": "a Cisco IOS configuration",
     "cisco-asa": "a Cisco ASA configuration",
     "junos": "a Juniper Junos configuration",
@@ -64,6 +65,9 @@ def guess(text: str) -> str | None:
     if head in "{[" and head:
         if '"schema_version"' in text[:4096] and '"tunnels"' in text:
             return "ir-json"
+        # Terraform's documents name their version near the top; `output -json` starts {"name": {"sensitive"
+        if '"terraform_version"' in text[:4096] or ('"sensitive"' in text[:512] and '"value"' in text):
+            return "terraform"
         if "VpnConnection" in text or "CustomerGatewayConfiguration" in text or "TunnelOptions" in text:
             return "aws-json"
     # the marks sit near the top of every kind (headers, hostname/version, root element); a 100,000-line

@@ -3,7 +3,8 @@
 :func:`pick` chooses the API connection for a file (same vpn id, or the only one); :func:`merge`
 returns the file's connection with every API value in place, and one ``tunnel-option-differs``
 warning per setting where the file and the API disagree, e.g. "tunnel 1: the file says phase 2 PFS
-DH group 2, the tunnel allows 15, 16: the file's value is not allowed". A PSK is never shown, only
+DH group 2, the tunnel allows 15, 16: the file's value is not allowed" (a file's suite inside what the
+tunnel allows is its example, not a difference). A PSK is never shown, only
 that the keys differ. Values the API lacks (a key kept in Secrets Manager, a redacted address)
 keep the file's value. Warnings carry the file's line of the setting.
 
@@ -11,18 +12,25 @@ Tunnels are matched by AWS outside address, then inside /30, then number (batfis
 fixtures change the outside addresses but keep the inside ones). The result keeps the file's
 ``source``; the origin of every value the API replaced is dropped.
 
-Only settings the IR holds are compared; the API's own warnings are kept, prefixed with
-"tunnel options".
+Only settings the file states are compared; the API's own warnings are kept, prefixed with
+"tunnel options". The merged connection takes the API's accepted sets (``Tunnel.accepted``, source
+``tunnel-options``), its other tunnel options (``Tunnel.aws_options``) and its connection options.
+
+:func:`load` reads the tunnel-options JSON: any describe-vpn-connections output with
+``Options.TunnelOptions``, also one without ``CustomerGatewayConfiguration`` (a ``--query`` result, a
+redacted export): such a connection is an :class:`ApiOptions` whose TunnelOptions are applied onto the
+file's own tunnels (matched by AWS outside address, else in order).
 """
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import replace
-from typing import Any, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Sequence, Union
 
 from ..errors import InputError
-from ..ir import Connection, Routing, Tunnel, Warning, get_path
+from ..ir import AcceptedSource, Connection, Routing, Source, Tunnel, Warning, get_path
 
 CODE = "tunnel-option-differs"
 
@@ -54,9 +62,75 @@ TUNNEL_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def pick(file_conn: Connection, options: Sequence[Connection] | Connection) -> Connection:
+@dataclass(frozen=True)
+class ApiOptions:
+    """One connection object of a describe-vpn-connections output that has no
+    CustomerGatewayConfiguration: only its ids, Options and TunnelOptions can be used."""
+
+    vpn_connection_id: str | None
+    obj: dict = field(repr=False)        # holds PreSharedKey values: never in a repr
+    jpath: tuple = field(repr=False)
+    text: str = field(repr=False)
+    path: str | None = None
+    gateways: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def source(self) -> Source:
+        return Source(format="aws-json", path=self.path, layout=None)
+
+    def onto(self, file_conn: Connection) -> Connection:
+        """The file's connection with this object's ids, options and TunnelOptions applied."""
+        from . import aws_json
+        from .aws_json_doc import Ctx
+
+        ctx = Ctx(self.text, self.path)
+        conn = replace(file_conn, warnings=(), origin={})
+        out = aws_json.overlay(conn, self.obj, self.jpath, ctx, [], {}, self.gateways, from_file=True)
+        return replace(out, source=self.source)
+
+
+Options = Union[Connection, ApiOptions]
+
+
+def load(path: str | os.PathLike[str]) -> list[Options]:
+    """The connections of a tunnel-options JSON: full ones as Connection, the others (no
+    CustomerGatewayConfiguration, but Options.TunnelOptions) as ApiOptions."""
+    from . import aws_json, read_text
+    from .aws_json_doc import Ctx, val
+
+    p = str(path)
+    text = read_text(p, what="tunnel options")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"invalid JSON: {e.msg}", p, e.lineno, e.colno,
+                         hint="--tunnel-options takes `aws ec2 describe-vpn-connections` output") from None
+    ctx = Ctx(text, p)
+    items, _ = aws_json._find(data, ctx)
+    gateways = aws_json._customer_gateways(data)
+    out: list[Options] = []
+    full = 0
+    for jp, obj in items:
+        cgc = val(obj, "CustomerGatewayConfiguration")
+        if isinstance(cgc, str) and cgc.strip():
+            full += 1
+            continue
+        topts = val(val(obj, "Options") or {}, "TunnelOptions")
+        if isinstance(topts, list) and topts:
+            vid = val(obj, "VpnConnectionId")
+            out.append(ApiOptions(vid if isinstance(vid, str) and vid else None, obj, jp, text, p, gateways))
+    if full:
+        out = list(aws_json.read_all(text, p)) + out
+    if not out:
+        raise InputError("no connection with Options.TunnelOptions in the tunnel-options JSON", p,
+                         hint="give `aws ec2 describe-vpn-connections` output (any --query that keeps "
+                              "VpnConnectionId and Options.TunnelOptions)")
+    return out
+
+
+def pick(file_conn: Connection, options: Sequence[Options] | Options) -> Options:
     """The API connection that belongs to ``file_conn``: same id, else the only one."""
-    if isinstance(options, Connection):
+    if isinstance(options, (Connection, ApiOptions)):
         return options
     opts = list(options)
     if not opts:
@@ -80,9 +154,11 @@ def _usable_id(value: str | None) -> bool:
     return bool(value) and value not in ("vpn-", "vpn-XXXXXXXX")
 
 
-def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]) -> Connection:
+def merge(file_conn: Connection, options_conn: Options | Sequence[Options]) -> Connection:
     """The file's connection with the API's values, and a warning for every difference."""
     api = pick(file_conn, options_conn)
+    if isinstance(api, ApiOptions):
+        api = api.onto(file_conn)
     src = os.path.basename(api.source.path) if api.source.path else "the tunnel options"
     notes: list[Warning] = []
 
@@ -123,6 +199,9 @@ def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]
             fv, mv = _get(ft, sub), _get(merged, sub)
             if fv is None or fv == mv:
                 continue
+            if kind == "set" and set(fv) <= set(mv or ()):
+                # the file shows one example suite inside what the tunnel accepts: not a disagreement
+                continue
             ir_path = f"tunnels[{fi}].{sub}"
             changed.add(ir_path)
             if sub == "ike.version" and allowed:
@@ -146,6 +225,8 @@ def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]
     header = Warning("tunnel-options-merged", f"tunnel settings from {src} ({api.vpn_connection_id}) override "
                      "the file's", None)
     kept = [w for w in file_conn.warnings if not _resolved(w, tunnels)]
+    if all(t.accepted.source is AcceptedSource.TUNNEL_OPTIONS for t in tunnels):
+        kept = [w for w in kept if w.code != "tunnel-options-assumed"]
     warnings = _dedupe([*kept, header, *notes, *carried])
     origin = {k: v for k, v in file_conn.origin.items()
               if not any(k == c or k.startswith(c + ".") for c in changed)}
@@ -157,6 +238,7 @@ def merge(file_conn: Connection, options_conn: Connection | Sequence[Connection]
         gateway=api.gateway if (api.gateway.id or not file_conn.gateway.id) else replace(api.gateway,
                                                                                           id=file_conn.gateway.id),
         routing=api.routing,
+        options=api.options,
         tunnels=tuple(tunnels),
         warnings=tuple(warnings),
         origin=origin,

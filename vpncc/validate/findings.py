@@ -29,12 +29,14 @@ class Finding:
     file: str | None
     line: int | None
     message: str
+    #: "compliance" (would the tunnel and routing work) or "security" (VPN5xx: hygiene, own --fail-on)
+    category: str = "compliance"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule, "name": self.name, "severity": self.severity.value, "tunnel": self.tunnel,
             "path": self.path, "expected": jsonable(self.expected), "actual": jsonable(self.actual),
-            "file": self.file, "line": self.line, "message": self.message,
+            "file": self.file, "line": self.line, "message": self.message, "category": self.category,
         }
 
 
@@ -44,6 +46,8 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [jsonable(v) for v in value]
         return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if hasattr(value, "with_prefixlen"):

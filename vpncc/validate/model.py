@@ -30,6 +30,30 @@ A reader never decides compliance. It only says what the device means, in IR voc
                            interface, so inside addresses and MTU are not compared
 =========================  ===========================================================
 
+The negotiation model (:mod:`vpncc.validate.negotiation`) prefers these keys where a reader sets them:
+
+=========================  ===========================================================
+``ike.proposals``          tuple of ``Proposal``: every phase-1 proposal the device offers/accepts for
+                           this tunnel, one per ISAKMP policy / IKE proposal, in device order (never a
+                           union of several policies)
+``ipsec.proposals``        tuple of ``Proposal`` for phase 2, PFS groups in ``dh_groups`` (``()`` = off)
+``local.address``          ``IPv4Address`` the device sends IKE from
+``local.identity``         the IKE identity it sends when configured explicitly (``IPv4Address``/``str``)
+``dpd``                    ``DpdBehaviour`` computed from the platform's own DPD semantics
+``mtu_derived``            ``bool``; True when the platform derives the tunnel MTU itself
+``nat_t``                  ``bool``; NAT traversal on for this tunnel
+``unverified``             ``dict`` {IR key prefix: message}: constructs the reader could not read; the
+                           comparison reports them as info and suppresses findings under the prefix
+``ike_permitted``          ``bool``; False when the device's own filter drops IKE/ESP from AWS
+``bgp_permitted``          ``bool``; False when BGP is not allowed in on the tunnel interface/zone
+``forwarding``             ``bool``; False when no policy/zone lets traffic cross the tunnel
+``binding``                ``bool``; False when the SA is not bound to the tunnel interface (if_id/mark)
+``initiates``              ``"always"`` | ``"on-demand"`` | ``"never"``: whether the device (re)starts the
+                           tunnel itself after it closes
+=========================  ===========================================================
+
+``Obs.note`` carries the reader's explanation for a False/odd value (shown in the finding).
+
 BGP neighbors are connection-wide (``DeviceConfig.bgp_neighbors``); the comparer matches them to
 tunnels by the AWS inside address. Each neighbor is a dict with the keys ``neighbor``
 (``IPv4Address``), ``aws_asn`` (remote-as), ``customer_asn`` (local AS used towards it: ``local-as``
@@ -54,6 +78,8 @@ class Obs:
     line: int | None = None
     #: False when the device stores the value so that it cannot be compared (encrypted or masked keys).
     verifiable: bool = True
+    #: the reader's explanation for the value, shown in findings ("zone untrust lacks ike in host-inbound")
+    note: str = ""
 
     def __repr__(self) -> str:  # never show a key by accident
         return f"Obs(line={self.line}, verifiable={self.verifiable})"
@@ -75,8 +101,8 @@ class DeviceTunnel:
         o = self.values.get(key)
         return default if o is None else o.value
 
-    def set(self, key: str, value: Any, line: int | None = None, verifiable: bool = True) -> None:
-        self.values[key] = Obs(value, line, verifiable)
+    def set(self, key: str, value: Any, line: int | None = None, verifiable: bool = True, note: str = "") -> None:
+        self.values[key] = Obs(value, line, verifiable, note)
 
 
 @dataclass(frozen=True)

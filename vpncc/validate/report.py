@@ -11,6 +11,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import DeviceConfig
 
 
+def fails(f: Finding, fail_on: Severity, fail_on_security: Severity | None) -> bool:
+    """Compliance findings fail at ``fail_on``; security findings only at ``fail_on_security``."""
+    if f.category == "security":
+        return fail_on_security is not None and f.severity.rank >= fail_on_security.rank
+    return f.severity.rank >= fail_on.rank
+
+
 @dataclass
 class ConfigResult:
     file: str | None
@@ -30,8 +37,11 @@ class Report:
     def findings(self) -> list[Finding]:
         return [f for r in self.results for f in r.findings]
 
+    #: the lowest severity of a security finding (VPN5xx) that fails the report; None: they never do
+    fail_on_security: Severity | None = None
+
     def failing(self, fail_on: Severity = Severity.ERROR) -> list[Finding]:
-        return [f for f in self.findings if f.severity.rank >= fail_on.rank]
+        return [f for f in self.findings if fails(f, fail_on, self.fail_on_security)]
 
     def compliant(self, fail_on: Severity = Severity.ERROR) -> bool:
         return not self.failing(fail_on)
@@ -48,7 +58,7 @@ class Report:
                          for r in self.results for f in r.findings],
             "configs": [
                 {"file": r.file, "vendor": r.vendor, "connection": r.connection or self.connection,
-                 "compliant": not any(f.severity.rank >= fail_on.rank for f in r.findings),
+                 "compliant": not any(fails(f, fail_on, self.fail_on_security) for f in r.findings),
                  "counts": {s.value: sum(1 for f in r.findings if f.severity is s) for s in Severity}}
                 for r in self.results
             ],

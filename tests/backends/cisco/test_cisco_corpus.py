@@ -48,6 +48,7 @@ def _check(shared, rel: str, vendor: str, conn: Connection, expected: Counter, p
         text = edit(text)
     dev = base.get(vendor).read(text, str(path))
     found = compare(conn, dev, profile or Profile(remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")]))
+    found = [f for f in found if getattr(f, "category", None) != "security"]  # VPN5xx: their own category
     got = Counter((f.rule, f.tunnel) for f in found)
     assert got == expected, [(f.rule, f.tunnel, f.message) for f in found]
     assert not [f for f in found if f.severity.value == "error" and (f.rule, f.tunnel) not in DOCUMENTED_ERRORS]
@@ -128,17 +129,14 @@ def _asa_conn(routing: Routing, psk: str = "pre-shared-key") -> Connection:
 
 def test_aws_asa_vti_bgp_example(shared):
     _check(shared, "vendor/cisco-asa/awsdocs-nag-Cisco-ASA-VTI-bgp.extracted.txt", "cisco-asa",
-           _asa_conn(Routing.BGP), Counter({
-               # `isakmp keepalive threshold 10 retry 10` against AWS's 3 retries
-               ("VPN205", 1): 1, ("VPN205", 2): 1,
-               # no `mtu <nameif>` for the tunnels: the ASA default 1500, AWS says 1436
-               ("VPN221", 1): 1, ("VPN221", 2): 1}))
+           # `isakmp keepalive threshold 10 retry 10` is 10 s idle, then three R-U-THEREs 10 s apart (a dead
+           # peer in ~50 s, no VPN205); without `mtu <nameif>` the ASA derives the VTI MTU (no VPN221)
+           _asa_conn(Routing.BGP), Counter())
 
 
 def test_aws_asa_vti_static_example(shared):
     _check(shared, "vendor/cisco-asa/awsdocs-nag-Cisco-ASA-VTI-static.extracted.txt", "cisco-asa",
            _asa_conn(Routing.STATIC), Counter({
-               ("VPN205", 1): 1, ("VPN205", 2): 1, ("VPN221", 1): 1, ("VPN221", 2): 1,
                # `route Tunnel-int-... 10.0.0.0 255.255.0.0 ...` is only a commented example
                ("VPN401", 1): 1, ("VPN401", 2): 1}))
 
@@ -160,7 +158,7 @@ def test_aws_asa_policy_based_example(shared):
                                                   ("203.0.113.129", "169.254.33.194/30", "Key.For_Test1")],
                  customer=None, mss=1379)
     dev, _ = _check(shared, "vendor/cisco-asa/awsdocs-nag-Cisco-ASA-policy-static.extracted.txt", "cisco-asa", conn,
-                    Counter({("VPN205", 1): 1, ("VPN205", 2): 1}), edit=edit)
+                    Counter(), edit=edit)  # keepalive threshold 10 retry 10: a dead peer in ~50 s
     assert all(t.get("policy_based").value for t in dev.tunnels)
     assert dev.tunnels[0].get("static_routes").value == (ipaddress.IPv4Network("10.0.0.0/16"),)
     # the pre-8.4 `pre-shared-key` form was read

@@ -123,13 +123,18 @@ def test_ios_running_config_noise_and_abbreviations():
 
 
 def test_ios_encrypted_keys_are_unverifiable_info():
+    """Type 6 (AES with the router's master key) cannot be compared: info. Type 7 is a published reversible
+    encoding: `070C285F4D06` is "cisco" (Cisco's own documentation example), compared like a clear key."""
     dev = IOS.read(RUNNING, "r.cfg")
-    assert all(t.get("ike.psk").verifiable is False for t in dev.tunnels)
+    t1, t2 = dev.tunnels
+    assert t1.get("ike.psk").verifiable is False
+    assert t2.get("ike.psk").verifiable is True and t2.get("ike.psk").value == "cisco"
     conn = sample_connection(encryption=(Encryption.AES256,), integrity=(Integrity.SHA2_256,), dh_groups=(14,),
                              esp_integrity=(Integrity.SHA2_256,))
     found = findings(conn, "cisco-ios", RUNNING)
-    assert {f.rule for f in found if f.rule in ("VPN203", "VPN204")} == {"VPN204"}
+    assert {(f.rule, f.tunnel) for f in found if f.rule in ("VPN203", "VPN204")} == {("VPN204", 1), ("VPN203", 2)}
     assert all(f.severity.value == "info" for f in found if f.rule == "VPN204")
+    assert all("cisco" not in f.message for f in found)  # a decoded key is never shown
     assert ("VPN103", 2) in {(f.rule, f.tunnel) for f in found}
 
 
@@ -250,7 +255,8 @@ def test_asa_running_config_masked_keys_names_defaults():
     assert t.get("outside.customer").value == IP("192.0.2.10")  # the outside nameif's address
     assert t.get("ike.psk").verifiable is False
     assert t.get("ike.version").value is IkeVersion.IKEV2
-    assert (t.get("dpd.interval_s").value, t.get("dpd.retries").value) == (10, 2)  # ASA L2L default
+    # ASA L2L default threshold 10 retry 2: the retry is an interval (three retransmissions, 2 s apart)
+    assert (t.get("dpd").value.enabled, t.get("dpd").value.detect_s) == (True, 18.0)
     assert t.get("ipsec.lifetime_s").value == 28800  # ASA default
     assert t.get("ipsec.integrity").value == (Integrity.SHA2_256, Integrity.SHA1)
     assert t.get("mtu").value == 1436 and t.get("tcp_mss").value == 1379

@@ -52,7 +52,7 @@ def test_remediation_fixes_single_mutations(vendor, name, idx):
         fixed = apply(text, rem)
         assert findings(mutated, vendor, fixed) == [], (key, rem)
         checked += 1
-    assert checked >= 12
+    assert checked >= 8  # DPD, MTU, MSS and hold time are bounds on the device, not IR mutations
 
 
 @pytest.mark.parametrize("vendor", ["cisco-ios", "cisco-asa"])

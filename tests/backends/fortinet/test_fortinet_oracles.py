@@ -90,3 +90,17 @@ def test_checker_notices_the_second_parsers_silent_failures() -> None:
     # a missing final `end`: it silently drops the last table, which the table comparison above catches
     _, parsed = check(text[: text.rindex("end")], "7.2")
     assert "firewall policy" not in {c.get("config") for c in parsed["configs"]}
+
+
+@pytest.mark.parametrize("version", names.VERSIONS)
+@pytest.mark.parametrize("mode", ["recommended", "compatible"])
+@pytest.mark.parametrize("case", [c for c, _ in CASES if c.endswith("2022")])
+def test_chosen_suites_are_valid_for_every_family(case: str, mode: str, version: str) -> None:
+    """What --crypto recommended/compatible chooses (names.CRYPTO) is accepted by each family's schema."""
+    from dataclasses import replace
+
+    from .test_fortinet_compile import PROFILE
+
+    text = compile_(dict(CASES)[case], version, replace(PROFILE, crypto=mode))
+    problems, _ = check(text, version)
+    assert problems == []

@@ -16,8 +16,9 @@ explicitly and narrowly; everything else must walk:
   is spurious.
 * ``security zones|flow|policies|address-book|nat`` are SRX hierarchies absent from the tree: lines
   under them are *unverified*, never errors.
-* SRX-only values the generic tree lacks (IKE aes-*-gcm, IPsec hmac-sha-384-192/hmac-sha-512-256, the
-  gateway's ``local-address``) are *unverified* as well, listed one by one in ``SRX_ONLY``.
+* SRX-only values the generic tree lacks (IKE aes-*-gcm, IKE sha-512 and group21, IPsec
+  hmac-sha-384-192/hmac-sha-512-256, the gateway's ``local-address``) are *unverified* as well, listed one
+  by one in ``SRX_ONLY``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ SRX_ONLY: tuple[tuple[tuple[str, ...], frozenset[str] | None], ...] = (
     (("security", "ipsec", "proposal", "*", "authentication-algorithm"),
      frozenset({"hmac-sha-384-192", "hmac-sha-512-256"})),
     (("security", "ike", "gateway", "*", "local-address"), None),
+    # the current Junos CLI Reference, "proposal (Security IKE)" (2024): sha-512 and group21 (and the same
+    # group for PFS, "perfect-forward-secrecy (Security IPsec)"), which the 24.4 generic schema lacks
+    (("security", "ike", "proposal", "*", "authentication-algorithm"), frozenset({"sha-512"})),
+    (("security", "ike", "proposal", "*", "dh-group"), frozenset({"group21"})),
+    (("security", "ipsec", "policy", "*", "perfect-forward-secrecy", "keys"), frozenset({"group21"})),
 )
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\[|\]|[^\s\[\]"]+')

@@ -21,6 +21,20 @@ BASE = DATA / "base-config.xml"
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
                   remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
 
+def plain_values(t) -> dict[str, Any]:
+    """A device tunnel's observed values, proposals without their line numbers (re-serialized or
+    merged text moves them; the meaning is what is compared)."""
+    from dataclasses import replace
+
+    from vpncc.validate.negotiation import Proposal
+
+    def plain(v):
+        if isinstance(v, tuple) and v and isinstance(v[0], Proposal):
+            return tuple(replace(p, line=None) for p in v)
+        return v
+    return {k: plain(o.value) for k, o in t.values.items()}
+
+
 # -- local comparer ---------------------------------------------------------------------------
 
 LIST_KEYS = {"ike.encryption", "ike.integrity", "ike.dh_groups", "ipsec.encryption", "ipsec.integrity",

@@ -39,11 +39,16 @@ def compile_(conn, profile=PROFILE, **kw) -> str:
     return vpncc.compile(conn, "pfsense", profile, **kw)
 
 
+#: the existing goldens are the file's own suite (--crypto file); recommended ones are named so
+FILE = replace(PROFILE, crypto="file")
+RECOMMENDED = replace(PROFILE, crypto="recommended")
+
+
 # -- goldens ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_golden_variants(variant: str, golden) -> None:
-    golden(f"pfsense/{variant}.xml", compile_(VARIANTS[variant]))
+    golden(f"pfsense/{variant}.xml", compile_(VARIANTS[variant], FILE))
 
 
 @pytest.mark.parametrize("sample", [p.name for p in sample_paths()])
@@ -52,13 +57,25 @@ def test_golden_samples(sample: str, golden) -> None:
 
     path = ROOT / "samples" / sample
     conn = read(path.read_text(encoding="utf-8"), str(path))
-    golden(f"pfsense/{Path(sample).stem}.xml", compile_(conn))
+    golden(f"pfsense/{Path(sample).stem}.xml", compile_(conn, FILE))
+
+
+@pytest.mark.parametrize("sample", ["bgp-vgw-ikev1-2022.txt", "static-vgw-ikev2-2022.txt"])
+def test_golden_recommended(sample: str, golden) -> None:
+    """--crypto recommended: the strongest suites AWS's default accepted set and pfSense share."""
+    from vpncc.readers.aws_generic import read
+
+    path = ROOT / "samples" / sample
+    conn = read(path.read_text(encoding="utf-8"), str(path))
+    text = compile_(conn, RECOMMENDED)
+    golden(f"pfsense/recommended-{Path(sample).stem}.xml", text)
+    assert "<dhgroup>2</dhgroup>" not in text and "<hash-algorithm>sha1</hash-algorithm>" not in text
 
 
 @pytest.mark.parametrize("routing", ["bgp", "static"])
 def test_golden_merge(routing: str, golden) -> None:
     conn = sample_connection(routing=Routing(routing))
-    golden(f"pfsense/merge-{routing}.config.xml", compile_(conn, format="merge", extra={"base": str(BASE)}))
+    golden(f"pfsense/merge-{routing}.config.xml", compile_(conn, FILE, format="merge", extra={"base": str(BASE)}))
 
 
 def test_every_sample_round_trips() -> None:
@@ -110,7 +127,9 @@ def test_notes_name_what_pfsense_cannot_carry() -> None:
     assert "AES128-GCM-16 left out" in text
     text = compile_(VARIANTS["static-ikev2-aes-both-pfs-multi"])
     assert "PFS groups 14 left out" in text
-    assert "<keylen>auto</keylen>" in text  # AES128 + AES256 in one GUI-representable option
+    # AES256 and AES128 as two options in the given order: keylen "auto" would add AES192 too
+    assert "<keylen>auto</keylen>" not in text
+    assert text.index("<keylen>256</keylen>", text.index("<phase2>")) < text.index("<keylen>128</keylen>", text.index("<phase2>"))
 
 
 def test_nat_traversal_profile() -> None:

@@ -23,8 +23,10 @@ from vpncc.profile import Profile
 from tests.conftest import sample_paths
 from tests.strategies import sample_connection
 
+#: the goldens hold the AWS file's own suite (--crypto file); RECOMMENDED below pins --crypto recommended
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
-                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
+                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")], crypto="file")
+RECOMMENDED = replace(PROFILE, crypto="recommended")
 V2 = IkeVersion.IKEV2
 
 VARIANTS = {
@@ -49,6 +51,14 @@ def bundle(conn, fmt=None, extra=None, profile=PROFILE) -> str:
 def test_sample_golden(sample: str, golden) -> None:
     conn = vpncc.parse(str(next(p for p in sample_paths() if p.name == sample)))
     golden(f"strongswan/{Path(sample).stem}.swanctl.txt", bundle(conn))
+
+
+@pytest.mark.parametrize("sample", ["bgp-vgw-ikev1-2022.txt", "static-vgw-ikev2-2022.txt",
+                                    "bgp-tgw-ikev1-2022.txt"])
+def test_recommended_golden(sample: str, golden) -> None:
+    """--crypto recommended: IKEv2, AES-GCM first, SHA2-384/256, DH 20/19/14, in that order."""
+    conn = vpncc.parse(str(next(p for p in sample_paths() if p.name == sample)))
+    golden(f"strongswan/{Path(sample).stem}.recommended.txt", bundle(conn, profile=RECOMMENDED))
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
@@ -95,9 +105,12 @@ def test_dh_table(group: int, keyword: str) -> None:
     ("ikev2", (Encryption.AES256, Encryption.AES256_GCM_16), (Integrity.SHA2_512, Integrity.SHA1), (21, 24),
      "aes256-sha512-sha1-ecp521-modp2048s256,aes256gcm16-prfsha512-prfsha1-ecp521-modp2048s256",
      "aes256-sha512-sha1-ecp521-modp2048s256,aes256gcm16-ecp521-modp2048s256"),
-    # IKEv1 has no AEAD IKE SA in strongSwan: GCM is left out of phase 1 (with a comment), kept for ESP
+    # IKEv1 has no AEAD IKE SA in strongSwan: GCM is left out of phase 1 (with a comment), kept for ESP;
+    # the proposals follow the given order (AES-GCM listed first = its proposal first)
     ("ikev1", (Encryption.AES128_GCM_16, Encryption.AES128), (Integrity.SHA1,), (2,), "aes128-sha1-modp1024",
-     "aes128-sha1-modp1024,aes128gcm16-modp1024"),
+     "aes128gcm16-modp1024,aes128-sha1-modp1024"),
+    ("ikev2", (Encryption.AES256, Encryption.AES256_GCM_16), (Integrity.SHA2_256,), (14,),
+     "aes256-sha256-modp2048,aes256gcm16-prfsha256-modp2048", "aes256-sha256-modp2048,aes256gcm16-modp2048"),
 ])
 def test_aws_suites(version, enc, integ, dh, ike, esp) -> None:
     conn = sample_connection(ike_version=IkeVersion(version), encryption=enc, integrity=integ, dh_groups=dh)
@@ -270,6 +283,14 @@ def test_ipsec_conf_parses_with_ipsecparse() -> None:
     assert c1["mark"] == "100"
     assert c1["leftupdown"].endswith("updown vti1")
     assert conf[("conn", "vpn-0a1b2c3d4e5f60718-tunnel2")]["ike"] == "aes128-sha1-modp1024!"
+
+
+@pytest.mark.parametrize("sample", ["bgp-vgw-ikev1-2022.txt", "static-vgw-ikev2-2022.txt",
+                                    "bgp-tgw-ikev1-2022.txt"])
+def test_recommended_golden(sample: str, golden) -> None:
+    """--crypto recommended: IKEv2, AES-GCM first, SHA2-384/256, DH 20/19/14, in that order."""
+    conn = vpncc.parse(str(next(p for p in sample_paths() if p.name == sample)))
+    golden(f"strongswan/{Path(sample).stem}.recommended.txt", bundle(conn, profile=RECOMMENDED))
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

@@ -29,7 +29,14 @@ def bundle(conn: Connection, fmt: str = "swanctl", routing: str = "frr") -> str:
 
 
 def findings(old: Connection, new: Connection, fmt: str = "swanctl", routing: str = "frr"):
-    return vpncc.validate(new, "strongswan", bundle(old, fmt, routing), profile=PROFILE, path="bundle").findings
+    """Compliance findings (security ones, VPN5xx, are their own category)."""
+    report = vpncc.validate(new, "strongswan", bundle(old, fmt, routing), profile=PROFILE, path="bundle")
+    return [f for f in report.findings if f.category == "compliance"]
+
+
+def serious(fs):
+    """Errors and warnings (info such as who rekeys first is not a round-trip failure)."""
+    return [(f.rule, f.tunnel, f.message) for f in fs if f.severity.value != "info"]
 
 
 def supported(conn: Connection) -> bool:
@@ -41,14 +48,14 @@ def supported(conn: Connection) -> bool:
 @pytest.mark.parametrize("fmt,routing", FORMATS)
 @pytest.mark.parametrize("case", sorted(HAND_MADE))
 def test_bundle_round_trip(case: str, fmt: str, routing: str) -> None:
-    assert findings(HAND_MADE[case], HAND_MADE[case], fmt, routing) == []
+    assert serious(findings(HAND_MADE[case], HAND_MADE[case], fmt, routing)) == []
 
 
 @pytest.mark.parametrize("fmt,routing", FORMATS)
 @pytest.mark.parametrize("sample", [p.name for p in sample_paths()])
 def test_bundle_round_trip_samples(sample: str, fmt: str, routing: str) -> None:
     conn = vpncc.parse(str(next(p for p in sample_paths() if p.name == sample)))
-    assert findings(conn, conn, fmt, routing) == []
+    assert serious(findings(conn, conn, fmt, routing)) == []
 
 
 @pytest.mark.parametrize("fmt,routing", FORMATS)
@@ -59,7 +66,7 @@ def test_bundle_round_trip_generated(conn: Connection, fmt: str, routing: str) -
         with pytest.raises(UnsupportedFeature):
             vpncc.compile(conn, "strongswan", PROFILE)
         return
-    assert [(f.rule, f.message) for f in findings(conn, conn, fmt, routing)] == []
+    assert serious(findings(conn, conn, fmt, routing)) == []
 
 
 @pytest.mark.parametrize("fmt,routing", FORMATS)
@@ -67,11 +74,11 @@ def test_bundle_round_trip_generated(conn: Connection, fmt: str, routing: str) -
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 @pytest.mark.parametrize("tunnel", [1, 2])
 def test_bundle_single_mutation(fmt: str, routing: str, base_name: str, mutation: str, tunnel: int) -> None:
-    old = MUTATION_BASES[base_name]
-    res = MUTATIONS[mutation](old, old.tunnel(tunnel))
+    start = MUTATION_BASES[base_name]
+    res = MUTATIONS[mutation](start, start.tunnel(tunnel))
     if res is None:
         return
-    new, rules = res
+    old, new, rules = res
     found = {(f.rule, f.tunnel) for f in findings(old, new, fmt, routing)}
     assert found == {(r, tunnel) for r in rules}
 
@@ -88,6 +95,6 @@ def test_bundle_generated_mutation(data: st.DataObject) -> None:
     res = MUTATIONS[name](old, old.tunnel(tunnel))
     if res is None:
         return
-    new, rules = res
-    found = {(f.rule, f.tunnel) for f in findings(old, new, fmt, routing)}
+    compiled, new, rules = res
+    found = {(f.rule, f.tunnel) for f in findings(compiled, new, fmt, routing)}
     assert found == {(r, tunnel) for r in rules}, name

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
-from ...ir import Connection, Encryption, IkeVersion, Integrity, Routing
+from ...ir import AWS_ENCRYPTION, AWS_INTEGRITY, Connection, IkeVersion, Routing
 from ..base import Backend, Capabilities, RenderOptions
 from . import names as N
 
@@ -26,19 +27,38 @@ class CiscoAsaBackend(Backend):
     capabilities = Capabilities(
         ike_versions=frozenset(IkeVersion), routing=frozenset(Routing), ipv6_inside=False,
         formats=("text", "vti", "policy"),
-        ike_encryption=frozenset(Encryption), ike_integrity=frozenset(Integrity), ike_dh_groups=N.DH_GROUPS,
-        esp_encryption=frozenset(Encryption), esp_integrity=frozenset(Integrity), pfs_groups=N.DH_GROUPS,
+        ike_encryption=frozenset(AWS_ENCRYPTION), ike_integrity=frozenset(AWS_INTEGRITY), ike_dh_groups=N.DH_GROUPS,
+        esp_encryption=frozenset(AWS_ENCRYPTION), esp_integrity=frozenset(AWS_INTEGRITY), pfs_groups=N.DH_GROUPS,
     )
+    #: `release` values (names.py RELEASES): ASA 9.8-9.14, and 9.15 and later (weak groups removed)
+    releases: ClassVar[tuple[str, ...]] = N.RELEASES
     profile_defaults: ClassVar[Mapping[str, Any]] = {
         "outside_interface": "outside",  # the nameif of the interface facing the Internet
         "tunnel_start": 1,
         "isakmp_policy_start": 200,  # AWS's own examples use 200/201
     }
 
+    def crypto_capabilities(self, profile: "Profile", options: RenderOptions) -> Capabilities:
+        """ASA 9.15 and later dropped DH 2, 5 and 24 (names.py RELEASE_DH_GROUPS, with the Cisco sources);
+        without a release the 9.8-9.14 lists apply."""
+        dh = N.RELEASE_DH_GROUPS.get(profile.release or N.DEFAULT_RELEASE, N.DH_GROUPS)
+        return replace(self.capabilities, ike_dh_groups=dh, pfs_groups=dh)
+
     def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
         from ..cisco_common.util import bad_name, psk_problem
 
         out = super().unsupported(conn, profile, options)
+        opts = getattr(conn, "options", None)
+        if opts is not None and opts.acceleration and profile.nat_traversal is False:
+            # IKEv1 NAT-T is on by default on the ASA and IKEv2 always detects NAT (names.py): an accelerated
+            # VPN works unless NAT-T is turned off on purpose
+            out.append("an accelerated VPN always uses NAT-T (UDP 4500): drop nat_traversal: false / "
+                       "--no-nat-traversal")
+        if opts is not None and getattr(opts.outside_ip_type, "value", opts.outside_ip_type) == "Ipv6":
+            out.append("IPv6 outside addresses: vpncc generates IPv4 VTIs for the ASA (`tunnel mode ipsec ipv4`)")
+        if any(getattr(t.ike, "auth", "psk") == "certificate" for t in conn.tunnels):
+            out.append("certificate authentication: vpncc does not generate the ASA trustpoint and "
+                       "`ikev2 local-authentication certificate` configuration yet (use a pre-shared key tunnel)")
         prefix = profile.name_prefix or "aws-vpn"
         why = bad_name(prefix + "-backup-out", N.MAX_NAME)
         if why:
@@ -54,13 +74,19 @@ class CiscoAsaBackend(Backend):
                 out.append("--format policy: crypto maps carry no BGP (use the default route-based format)")
             if len({t.ike.version for t in conn.tunnels}) > 1:
                 out.append("--format policy: one crypto map entry serves both tunnels; they need one IKE version")
+            pairs = max(len(profile.local_networks), 1) * len(profile.remote_networks)
+            if pairs > N.POLICY_SA_PAIRS:
+                # AWS: a policy-based customer gateway must use one SA pair per tunnel (names.py)
+                out.append(f"--format policy: {pairs} local/remote network pairs would make {pairs} security "
+                           "associations per tunnel, AWS accepts one: give one summary network on each side "
+                           "(or none locally, for any4), or use the route-based format")
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
             v1 = t.ike.version is IkeVersion.IKEV1
             for label, values, allowed in (
                     ("IKEv1 encryption", t.ike.encryption, N.IKEV1_ENC),
                     ("IKEv1 integrity", t.ike.integrity, N.IKEV1_HASH),
-                    ("IKEv1 DH group", t.ike.dh_groups, N.IKEV1_GROUPS),
+                    ("IKEv1 DH group", t.ike.dh_groups, N.RELEASE_IKEV1_GROUPS[profile.release or N.DEFAULT_RELEASE]),
                     ("IKEv1 ESP encryption", t.ipsec.encryption, N.V1_ESP_ENC),
                     ("IKEv1 ESP integrity", t.ipsec.integrity, N.V1_ESP_HASH)):
                 if v1 and values and not any(v in allowed for v in values):

@@ -3,9 +3,15 @@
 Per tunnel: the peer, the IPsec profile (IKEv1 transform sets / IKEv2 IPsec proposals, PFS, lifetime),
 the `tunnel-group <peer>` (key, keepalive/DPD), the device-wide IKEv1/IKEv2 policies, `mtu <nameif>`,
 `sysopt connection tcpmss` and `route <nameif> ...`. Crypto-map peers (policy-based) get the map entry's
-settings and the crypto ACL's destinations as their routed networks. `name` aliases are resolved.
+settings and the crypto ACL's destinations (addresses, `name` aliases, `object network` and
+`object-group network` members) as their routed networks.
+
+Negotiation keys (see vpncc.validate.model): one phase-1 Proposal per ISAKMP/IKEv2 policy and one phase-2
+Proposal per transform set / IPsec proposal the tunnel references (never a union), DPD as the ASA runs it
+(names.dpd_detect_s), the local address from the interface the VTI or crypto map is bound to, the
+`crypto isakmp identity`, NAT-T, and the VTI MTU as derived unless `mtu <nameif>` sets it.
 ASA defaults filled in: IKE lifetime 86400 s, IPsec SA lifetime 28800 s (or the global value), keepalive
-threshold 10 retry 2, TCP MSS 1380, interface MTU 1500, BGP hold time 180 s.
+threshold 10 retry 2, TCP MSS 1380, BGP hold time 180 s. Flat pastes are re-indented first (syntax.py).
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ from typing import Any
 from ...errors import mask_secret_line
 from ...ir import DH_GROUPS, IkeVersion, NegotiationMode
 from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel, Obs
+from ...validate.negotiation import DpdBehaviour, Proposal
 from ..cisco_common.plan import uniq
 from ..cisco_common.tree import Node, expand, parse, trie
 from ..cisco_common.util import iface_or_none, ip_or_none, net_or_none, sniff
 from . import names as N
+from . import syntax
+from .read_parts import Addresses, esp_proposal, ike_proposal
 
 TOP = trie(
     "crypto ikev1 policy", "crypto ikev1 enable", "crypto ikev1 am-disable", "crypto ikev2 policy",
@@ -56,15 +65,28 @@ CONTEXTS = {
                             "timers bgp", "neighbor"),
     ("address-family",): trie("neighbor", "network", "no auto-summary", "no synchronization", "redistribute"),
     ("group-policy",): trie("vpn-tunnel-protocol", "vpn-filter"),
+    ("object", "network"): trie("subnet", "host", "range", "fqdn", "description", "nat"),
+    ("object-group", "network"): trie("network-object", "group-object", "description"),
 }
+#: the words after `crypto map NAME SEQ`, abbreviated as the CLI accepts them
+MAP_ENTRY = trie("set peer", "set pfs", "set ikev1 transform-set", "set ikev1 phase1-mode", "set transform-set",
+                 "set ikev2 ipsec-proposal", "set security-association lifetime seconds",
+                 "set security-association lifetime kilobytes", "set nat-t-disable", "set reverse-route",
+                 "set connection-type", "set inheritance", "match address", "interface")
+TG_KIND = ("ipsec-attributes", "general-attributes", "type")
 NEIGHBOR = trie("remote-as", "timers", "activate", "shutdown", "local-as", "description", "route-map",
                 "default-originate", "password", "ebgp-multihop")
-_ACL_REF = re.compile(r"(?m)^crypto map \S+ \d+ match address (\S+)")
+_ACL_REF = re.compile(r"(?m)^\s*crypto map \S+ \d+ mat\w* addr\w* (\S+)")
+_NO_NATT = re.compile(r"(?m)^\s*no crypto isakmp nat-traversal\b")
 
 
 def read(text: str, path: str | None = None) -> DeviceConfig:
+    if text.strip():
+        text = syntax.reindent(text, TOP, CONTEXTS)
     sniff(text, path, "asa")
     acls = set(_ACL_REF.findall(text))
+    # network objects matter only when a crypto ACL names one (most big configs carry thousands of them)
+    objects = any(re.search(rf"(?m)^\s*access-list {re.escape(a)} .*\bobject(-group)? ", text) for a in acls)
 
     def keep(h: list[str]) -> bool:
         if not h:
@@ -73,20 +95,31 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
             return len(h) > 1 and h[1] not in ("ca", "key")
         if h[0] == "access-list":
             return len(h) > 1 and h[1] in acls
-        return h[0] in ("tunnel-group", "interface", "route", "mtu", "name", "sysopt") or h[:2] == ["router", "bgp"]
+        if h[0] in ("object", "object-group"):
+            return objects
+        return h[0] in ("tunnel-group", "interface", "route", "mtu", "name", "sysopt", "hostname",
+                        "domain-name") or h[:2] == ["router", "bgp"]
 
     def light(h: list[str]) -> bool:
         if h[0] == "interface":
             return not "".join(h[1:2]).lower().startswith("tu")
-        return h[0] in ("access-list", "route", "mtu", "name", "sysopt")
+        # network objects nest one level: their members become direct children
+        return h[0] in ("access-list", "route", "mtu", "name", "sysopt", "object", "object-group")
 
     nodes = parse(text, top=TOP, path=path, keep=keep, contexts=CONTEXTS, light=light)
-    return _Reader(path).run(nodes)
+    return _Reader(path, syntax.release(text), not _NO_NATT.search(text)).run(nodes)
 
 
 class _Reader:
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, release: tuple[int, int] | None = None, nat_t: bool = True) -> None:
         self.dev = DeviceConfig(vendor="cisco-asa", path=path)
+        self.release = release
+        self.nat_t = nat_t
+        self.objects: dict[str, Node] = {}
+        self.enabled: dict[str, set[str]] = {"ikev1": set(), "ikev2": set()}
+        self.identity: Node | None = None
+        self.hostname: str | None = None
+        self.domain: str | None = None
         self.names: dict[str, str] = {}
         self.v1_policies: list[tuple[int, Node]] = []
         self.v2_policies: list[tuple[int, Node]] = []
@@ -104,14 +137,13 @@ class _Reader:
         self.map_ifs: dict[str, Node] = {}
         self.acls: dict[str, list[Node]] = {}
         self.bgp: list[Node] = []
+        self.addresses = Addresses(self.names, self.acls, self.objects)
 
     def note(self, node: Node, msg: str) -> None:
         self.dev.notes.append(DeviceNote(node.line, f"{msg}: {mask_secret_line(node.raw.strip())}"))
 
     def ip(self, word: str | None) -> ipaddress.IPv4Address | None:
-        if word is None:
-            return None
-        return ip_or_none(self.names.get(word, word))
+        return self.addresses.ip(word)
 
     # -- collect ---------------------------------------------------------------------------
     def run(self, nodes: list[Node]) -> DeviceConfig:
@@ -130,10 +162,23 @@ class _Reader:
 
     def collect(self, n: Node) -> None:
         w = n.words
+        head = w[0]
+        if head in ("object", "object-group", "access-list"):  # most of a big config's stanzas: first
+            if head == "access-list" and len(w) > 1:
+                self.acls.setdefault(w[1], []).append(n)
+            elif len(w) > 2 and w[1] == "network":
+                self.objects[w[2]] = n
+            return
         if (n.starts("crypto", "ikev1", "policy") or n.starts("crypto", "isakmp", "policy")) and n.arg(3, "").isdigit():
             self.v1_policies.append((int(w[3]), n))
         elif n.starts("crypto", "ikev2", "policy") and n.arg(3, "").isdigit():
             self.v2_policies.append((int(w[3]), n))
+        elif (n.starts("crypto", "ikev1", "enable") or n.starts("crypto", "isakmp", "enable")) and len(w) > 3:
+            self.enabled["ikev1"].add(w[3].strip("'\""))
+        elif n.starts("crypto", "ikev2", "enable") and len(w) > 3:
+            self.enabled["ikev2"].add(w[3].strip("'\""))
+        elif n.starts("crypto", "isakmp", "identity") and len(w) > 3:
+            self.identity = n
         elif n.starts("crypto", "ipsec", "ikev1", "transform-set") and len(w) > 4:
             self.tsets[w[4]] = n
         elif n.starts("crypto", "ipsec", "transform-set") and len(w) > 3:  # ASA 8.2 syntax
@@ -145,27 +190,34 @@ class _Reader:
         elif n.starts("crypto", "ipsec", "security-association", "lifetime", "seconds"):
             self.ipsec_lifetime = n
         elif n.starts("crypto", "map") and len(w) > 3:
-            if w[3] == "interface" and len(w) > 4:
-                self.map_ifs[w[2]] = n
-            elif w[3].isdigit():
+            if w[3].isdigit():
+                n = Node(w[:4] + expand(w[4:], MAP_ENTRY), n.line, n.raw)
                 self.maps.setdefault((w[2], w[3]), []).append(n)
+            elif expand(w[3:4], MAP_ENTRY) == ["interface"] and len(w) > 4:
+                self.map_ifs[w[2]] = Node(w[:3] + ["interface", w[4].strip("'\"")], n.line, n.raw)
         elif n.starts("tunnel-group") and len(w) > 1:
+            if len(w) > 2:  # `tunnel-group X ipsec-attrib` is accepted as ipsec-attributes
+                kind = [k for k in TG_KIND if k.startswith(w[2].lower())]
+                if len(kind) == 1 and len(w[2]) >= 2:
+                    n.words = w = w[:2] + kind + w[3:]
             self.groups.setdefault(self.names.get(w[1], w[1]), []).append(n)
         elif n.starts("interface") and len(w) > 1:
             self.interfaces[" ".join(w[1:])] = n
             nameif = n.first("nameif")
             if nameif is not None and nameif.arg(1):
-                self.nameifs[nameif.words[1]] = n
+                self.nameifs[nameif.words[1].strip("'\"")] = n
         elif n.starts("mtu") and len(w) > 2:
             self.mtu[w[1]] = n
         elif n.starts("route") and len(w) > 4:
             self.routes.append(n)
         elif n.starts("sysopt", "connection", "tcpmss") and n.arg(3, "").isdigit():
             self.mss = n
-        elif n.starts("access-list") and len(w) > 1:
-            self.acls.setdefault(w[1], []).append(n)
         elif n.starts("router", "bgp"):
             self.bgp.append(n)
+        elif n.starts("hostname") and len(w) > 1:
+            self.hostname = w[1]
+        elif n.starts("domain-name") and len(w) > 1:
+            self.domain = w[1]
 
     # -- tunnels ---------------------------------------------------------------------------
     def vti(self, name: str, intf: Node) -> DeviceTunnel:
@@ -186,13 +238,14 @@ class _Reader:
                 if addr is not None:
                     t.set("inside.customer", addr, c.line)
         src = intf.first("tunnel", "source", "interface")
-        if src is not None:
-            self.local_from(t, src.arg(3))
         if nameif is not None and nameif.arg(1):
             nif = nameif.words[1]
             t.values["_nameif"] = Obs(nif, nameif.line)
             m = self.mtu.get(nif)
-            t.set("mtu", int(m.words[2]) if m and m.arg(2, "").isdigit() else 1500, (m or nameif).line)
+            if m is not None and m.arg(2, "").isdigit():
+                t.set("mtu", int(m.words[2]), m.line)
+            else:  # the ASA sizes a VTI from its source interface (names.py, VTI MTU)
+                t.set("mtu_derived", True, nameif.line)
             routes = [r for r in self.routes if r.words[1] == nif]
             nets = uniq(n for n in (net_or_none(r.arg(2), r.arg(3)) for r in routes) if n is not None)
             if nets:
@@ -203,10 +256,12 @@ class _Reader:
         t.values["_ipsec_profile"] = Obs(ref.arg(4) if ref else None, ref.line if ref else None)
         if ref is not None and prof is None:
             self.note(ref, "IPsec profile not found")
+            self.unverified(t, "ipsec", f"the IPsec profile {ref.arg(4)} (line {ref.line}) is not in the config")
         v1_sets = [x for c in prof.find("set", "ikev1", "transform-set") for x in c.words[3:]] if prof else []
         v2_props = [x for c in prof.find("set", "ikev2", "ipsec-proposal") for x in c.words[3:]] if prof else []
         group = self.groups.get(str(peer)) if peer else None
         self.ike(t, peer, group, v1_sets, v2_props, prof or intf)
+        self.local_from(t, src.arg(3) if src is not None else None, src or intf)
         if prof is not None:
             self.ipsec(t, prof, v1_sets, v2_props, prof.first("set", "pfs"),
                        prof.first("set", "security-association", "lifetime", "seconds"), 4)
@@ -227,9 +282,15 @@ class _Reader:
         v2 = cmd("set", "ikev2", "ipsec-proposal")
         v2_names = v2.words[7:] if v2 else []
         acl = cmd("match", "address")
-        routes = self.acl_destinations(acl.arg(6) if acl else None)
+        routes, unread = self.addresses.acl_destinations(acl.arg(6) if acl else None)
+        permits = [a for a in self.acls.get(acl.arg(6, "") if acl else "", []) if "permit" in a.words]
+        if len(permits) > 1:
+            self.dev.notes.append(DeviceNote(permits[0].line, f"crypto map {mname} {seq}: the ACL has {len(permits)} "
+                                             "permit lines, one security association each; AWS accepts one SA pair "
+                                             "per tunnel (use one line, any4 or a summary, to the VPC)"))
         out = []
         bound = self.map_ifs.get(mname)
+        natt_off = cmd("set", "nat-t-disable")
         for word in peers.words[6:]:
             peer = self.ip(word)
             t = DeviceTunnel(name=f"crypto map {mname} {seq} peer {word}", line=peers.line)
@@ -240,14 +301,18 @@ class _Reader:
                 self.note(peers, f"crypto map peer {word} is not an IPv4 address or a `name`")
             else:
                 t.set("outside.aws", peer, peers.line)
-            if bound is not None:
-                self.local_from(t, bound.arg(4))
             if routes:
                 t.set("static_routes", routes, acl.line if acl else None)
+            if unread:
+                self.unverified(t, "static_routes", f"the crypto ACL uses {', '.join(unread)}, which vpncc could "
+                                                    "not resolve to networks")
             self.mss_to(t)
             group = self.groups.get(str(peer)) if peer else None
             phase1 = cmd("set", "ikev1", "phase1-mode")
             self.ike(t, peer, group, v1_names, v2_names, peers)
+            self.local_from(t, bound.arg(4) if bound is not None else None, bound or peers)
+            if natt_off is not None:
+                t.set("nat_t", False, natt_off.line)
             if phase1 is not None and phase1.arg(7) == "aggressive" and t.get("ike.mode"):
                 t.set("ike.mode", NegotiationMode.AGGRESSIVE, phase1.line)
             self.ipsec(t, peers, v1_names, v2_names, cmd("set", "pfs"),
@@ -255,47 +320,50 @@ class _Reader:
             out.append(t)
         return out
 
-    def acl_destinations(self, name: str | None) -> tuple:
-        out = []
-        for a in self.acls.get(name or "", []):
-            w = a.words
-            if "permit" not in w:
-                continue
-            rest = w[w.index("permit") + 2:]  # skip the protocol
-            spec, rest = self.addr_spec(rest)
-            dest, _ = self.addr_spec(rest)
-            if dest is not None:
-                out.append(dest)
-        return uniq(out)
+    def unverified(self, t: DeviceTunnel, prefix: str, message: str) -> None:
+        cur = dict(t.value("unverified") or {})
+        cur.setdefault(prefix, message)
+        t.set("unverified", cur)
 
-    def addr_spec(self, w: list[str]) -> tuple[ipaddress.IPv4Network | None, list[str]]:
-        if not w:
-            return None, []
-        if w[0] in ("any", "any4"):
-            return ipaddress.IPv4Network("0.0.0.0/0"), w[1:]
-        if w[0] == "host" and len(w) > 1:
-            ip = self.ip(w[1])
-            return (ipaddress.IPv4Network(ip) if ip else None), w[2:]
-        if w[0] in ("object", "object-group", "interface") and len(w) > 1:
-            return None, w[2:]
-        if len(w) > 1:
-            return net_or_none(self.names.get(w[0], w[0]), w[1]), w[2:]
-        return None, w[1:]
-
-    def local_from(self, t: DeviceTunnel, nameif: str | None) -> None:
-        intf = self.nameifs.get(nameif or "")
+    def local_from(self, t: DeviceTunnel, nameif: str | None, where: Node) -> None:
+        """The address IKE leaves from: the bound interface's address (outside.customer and
+        local.address), IKE enabled on it, and the identity the ASA sends."""
+        nameif = (nameif or "").strip("'\"")
+        if nameif:
+            t.values["_source"] = Obs(nameif, where.line)
+        intf = self.nameifs.get(nameif)
         addr = intf.first("ip", "address") if intf else None
         ip = self.ip(addr.arg(2)) if addr else None
         if ip is not None:
             t.set("outside.customer", ip, addr.line)
+            t.set("local.address", ip, addr.line)
+        elif addr is not None and addr.arg(2) in ("dhcp", "pppoe"):
+            self.unverified(t, "local.address", f"{nameif} takes its address by {addr.arg(2)} (line {addr.line})")
+        version = t.value("ike.version")
+        key = "ikev2" if version is IkeVersion.IKEV2 else "ikev1"
+        if nameif and any(self.enabled.values()) and nameif not in self.enabled[key]:
+            t.set("ike_permitted", False, where.line,
+                  note=f"`crypto {key} enable {nameif}` is missing: the ASA does not answer {key.upper()} on {nameif}")
+        ident = self.identity
+        kind = ident.arg(3) if ident is not None else "auto"
+        if kind == "address" and ip is not None:
+            t.set("local.identity", ip, ident.line)
+        elif kind == "hostname" and self.hostname:
+            fqdn = f"{self.hostname}.{self.domain}" if self.domain else self.hostname
+            t.set("local.identity", fqdn, ident.line)
+        elif kind == "key-id" and ident is not None and ident.arg(4):
+            t.set("local.identity", ident.words[4], ident.line)
+        if "nat_t" not in t.values:
+            # IKEv1 NAT-T is on unless `no crypto isakmp nat-traversal`; IKEv2 always detects NAT (names.py)
+            t.set("nat_t", True if key == "ikev2" else self.nat_t, where.line)
 
     def mss_to(self, t: DeviceTunnel) -> None:
         if self.mss is not None:
             value = int(self.mss.words[3])
-            if value:
+            if value:  # `sysopt connection tcpmss 0` turns clamping off: nothing clamps
                 t.set("tcp_mss", value, self.mss.line)
         else:
-            t.set("tcp_mss", 1380, None)  # ASA default; `show running-config` omits it
+            t.set("tcp_mss", N.TCP_MSS_DEFAULT, None)  # ASA default; `show running-config` omits it
 
     def ike(self, t: DeviceTunnel, peer, group: list[Node] | None, v1_sets, v2_props, where: Node) -> None:
         attrs = [c for g in group or [] if g.arg(2) == "ipsec-attributes" for c in g.children]
@@ -313,23 +381,46 @@ class _Reader:
                 key = (c.words[3:], c.line)
             elif not v2 and (c.starts("ikev1", "pre-shared-key") or c.starts("pre-shared-key")):
                 key = (c.words[2:] if c.words[0] == "ikev1" else c.words[1:], c.line)
+        keys = {tuple(c.words[3:4]) for c in attrs if c.starts("ikev2", "local-authentication", "pre-shared-key")
+                or c.starts("ikev2", "remote-authentication", "pre-shared-key")}
+        if v2 and len(keys) > 1:
+            self.dev.notes.append(DeviceNote(key[1] if key else None, f"tunnel-group {peer}: the local and remote "
+                                             "pre-shared keys differ; AWS uses one key per tunnel, both must be it"))
         if key is not None:
             words, line = key
             masked = not words or set(words[0]) == {"*"} or (words[0] == "8" and len(words) > 1)
             t.set("ike.psk", None if masked else words[0], line, verifiable=not masked)
-        ka = next((c for c in attrs if c.starts("isakmp", "keepalive")), None)
-        if ka is None:
-            if group:
-                t.set("dpd.interval_s", N.KEEPALIVE_DEFAULT[0], group[0].line)
-                t.set("dpd.retries", N.KEEPALIVE_DEFAULT[1], group[0].line)
-        elif ka.arg(2) == "threshold" and ka.arg(3, "").isdigit():
-            t.set("dpd.interval_s", int(ka.words[3]), ka.line)
-            retry = ka.words[5] if ka.arg(4) == "retry" and ka.arg(5, "").isdigit() else N.KEEPALIVE_DEFAULT[1]
-            t.set("dpd.retries", int(retry), ka.line)
+        if group:
+            self.dpd(t, next((c for c in attrs if c.starts("isakmp", "keepalive")), None), group[0])
         self.policies(t, v2)
+
+    def dpd(self, t: DeviceTunnel, ka: Node | None, group: Node) -> None:
+        """`isakmp keepalive` as the ASA runs it (names.py): old keys keep the threshold as the interval
+        and the fixed retransmission count as the retries."""
+        parsed = ("periodic", None, None) if ka is None else syntax.keepalive(ka.words[2:])
+        line = (ka or group).line
+        if parsed is None:
+            self.unverified(t, "dpd", f"`{' '.join(ka.words)}` (line {ka.line}) is not a keepalive vpncc can read")
+            return
+        kind, threshold, retry = parsed
+        if kind == "disable":
+            t.set("dpd", DpdBehaviour(False, None, "isakmp keepalive disable: no DPD", None), line)
+            return
+        if kind == "infinite":
+            t.set("dpd", DpdBehaviour(False, None, "isakmp keepalive threshold infinite: the ASA answers DPD "
+                                                   "but never sends it", None), line)
+            return
+        threshold = threshold or N.KEEPALIVE_DEFAULT[0]
+        retry = retry or N.KEEPALIVE_DEFAULT[1]
+        how = (f"R-U-THERE after {threshold} s idle, then {N.KEEPALIVE_RETRANSMITS} retransmissions every "
+               f"{retry} s" + ("" if ka is not None else " (ASA default threshold 10 retry 2)"))
+        t.set("dpd", DpdBehaviour(True, float(N.dpd_detect_s(threshold, retry)), how, "clear"), line)
+        t.set("dpd.interval_s", threshold, line)
+        t.set("dpd.retries", N.KEEPALIVE_RETRANSMITS, line)
 
     def policies(self, t: DeviceTunnel, v2: bool) -> None:
         enc, integ, groups, lifetimes = [], [], [], []
+        proposals: list[Proposal] = []
         pols = sorted(self.v2_policies if v2 else self.v1_policies, key=lambda x: x[0])
         used = []
         for number, p in pols:
@@ -338,26 +429,20 @@ class _Reader:
                 if auth is not None and auth.arg(1) != "pre-share":
                     continue  # the ASA default authentication is pre-share
             used.append(number)
-            n_enc, n_int, n_grp = len(enc), len(integ), len(groups)
-            for c in p.children:
-                vals = [v.lower() for v in c.words[1:]]
-                if c.starts("encryption"):
-                    table = N.IKEV2_ENC_READ if v2 else N.IKEV1_ENC_READ
-                    enc += [table[v] for v in vals if v in table]
-                elif c.starts("hash") or c.starts("integrity") or c.starts("prf"):
-                    table = N.IKEV2_HASH_READ if v2 else N.IKEV1_HASH_READ
-                    integ += [table[v] for v in vals if v in table]
-                elif c.starts("group"):
-                    groups += [int(v) for v in vals if v.isdigit()]
-            if not v2 and not p.first("hash"):
-                integ.append(N.IKEV1_DEFAULT_HASH)
-            if not v2 and not p.first("group"):
-                groups.append(N.IKEV1_DEFAULT_GROUP)
+            prop = ike_proposal(p, v2)
+            proposals.append(prop)
+            missing = [k for k in ("encryption", "group") if v2 and p.first(k) is None]
+            if missing:  # `show running-config` prints them; a paste without them is partial
+                self.unverified(t, "ike.proposals", f"crypto ikev2 policy {number} (line {p.line}) has no "
+                                                    f"{' / '.join(missing)} line")
+            enc += prop.encryption
+            integ += prop.prf or prop.integrity
+            groups += prop.dh_groups
             life = p.first("lifetime")
             idx = 2 if v2 else 1
             default = N.IKEV2_DEFAULT_LIFETIME if v2 else N.IKEV1_DEFAULT_LIFETIME
             # only a policy AWS can negotiate (its algorithms) decides the compared lifetime
-            aws_able = len(enc) > n_enc and len(integ) > n_int and any(g in DH_GROUPS for g in groups[n_grp:])
+            aws_able = bool(prop.encryption) and any(g in DH_GROUPS for g in prop.dh_groups)
             lifetimes.append((int(life.words[idx]) if life and life.arg(idx, "").isdigit() else default,
                               (life or p).line, aws_able))
         t.values["_policies"] = Obs(tuple(used), None)
@@ -365,6 +450,7 @@ class _Reader:
         if not used:
             return
         line = dict(pols)[used[0]].line
+        t.set("ike.proposals", tuple(proposals), line)
         t.set("ike.encryption", uniq(enc), line)
         t.set("ike.integrity", uniq(integ), line)
         t.set("ike.dh_groups", uniq(groups), line)
@@ -377,34 +463,37 @@ class _Reader:
     def ipsec(self, t: DeviceTunnel, where: Node, v1_sets, v2_props, pfs: Node | None, life: Node | None,
               life_idx: int) -> None:
         v2 = t.get("ike.version").value is IkeVersion.IKEV2
-        enc, integ = [], []
+        groups: tuple = ()
+        if pfs is not None:
+            word = pfs.words[-1]
+            if word == "pfs":  # bare `set pfs` (names.py, PFS_BARE_DEFAULT)
+                groups = (N.PFS_BARE_DEFAULT,)
+                if self.release is not None and self.release >= (9, 15):
+                    self.unverified(t, "ipsec", f"bare `set pfs` (line {pfs.line}) on ASA {self.release[0]}."
+                                                f"{self.release[1]}: its default group is not documented")
+            elif N.pfs_read(word):
+                groups = (N.pfs_read(word),)
+            else:
+                self.unverified(t, "ipsec", f"`{' '.join(pfs.words)}` (line {pfs.line}) names no PFS group "
+                                            "vpncc knows")
+        enc, integ, proposals = [], [], []
         for name in (v2_props if v2 else v1_sets):
             node = (self.proposals if v2 else self.tsets).get(name)
             if node is None:
                 self.note(where, f"{'IPsec proposal' if v2 else 'transform set'} {name} not found")
+                self.unverified(t, "ipsec", f"the {'IPsec proposal' if v2 else 'transform set'} {name} "
+                                            f"(line {where.line}) is not in the config")
                 continue
-            if v2:
-                for c in node.children:
-                    vals = [v.lower() for v in c.words[3:]]
-                    if c.starts("protocol", "esp", "encryption"):
-                        enc += [N.V2_ESP_ENC_READ[v] for v in vals if v in N.V2_ESP_ENC_READ]
-                    elif c.starts("protocol", "esp", "integrity"):
-                        integ += [N.V2_ESP_HASH_READ[v] for v in vals if v in N.V2_ESP_HASH_READ]
-            else:
-                for v in (x.lower() for x in node.words[5:]):
-                    if v in N.V1_ESP_ENC_READ:
-                        enc.append(N.V1_ESP_ENC_READ[v])
-                    elif v in N.V1_ESP_HASH_READ:
-                        integ.append(N.V1_ESP_HASH_READ[v])
+            prop = esp_proposal(node, name, v2, groups)
+            proposals.append(prop)
+            p_enc, p_int = list(prop.encryption), list(prop.integrity)
+            enc += p_enc
+            integ += p_int
         t.values["_ipsec_objects"] = Obs(tuple(v2_props if v2 else v1_sets), where.line)
+        t.set("ipsec.proposals", tuple(proposals), where.line)
         t.set("ipsec.encryption", uniq(enc), where.line)
         t.set("ipsec.integrity", uniq(integ), where.line)
-        if pfs is not None:
-            word = pfs.words[-1]
-            group = N.pfs_read(word) or (2 if word == "pfs" else None)  # bare `set pfs` means group2
-            t.set("ipsec.pfs_groups", (group,) if group else (), pfs.line)
-        else:
-            t.set("ipsec.pfs_groups", (), where.line)
+        t.set("ipsec.pfs_groups", groups, pfs.line if pfs is not None else where.line)
         if life is not None and life.arg(life_idx, "").isdigit():
             t.set("ipsec.lifetime_s", int(life.words[life_idx]), life.line)
         elif self.ipsec_lifetime is not None and self.ipsec_lifetime.arg(5, "").isdigit():

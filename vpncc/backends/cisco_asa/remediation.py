@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ...ir import Connection, IkeVersion, Routing, Tunnel
+from dataclasses import replace
+
+from ...ir import Connection, Encryption as E, IkeVersion, Integrity as I, Routing, Tunnel
 from ...profile import Profile
 from ...validate.findings import Finding
 from ...validate.model import DeviceConfig, DeviceTunnel
@@ -27,8 +29,11 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
     backend = get("cisco-asa")
     prof, _ = resolve_profile(conn, backend, profile)
     policy_based = any(_val(d, "policy_based") for d in device.tunnels)
-    x = expressible(conn, prof, "policy" if policy_based else None).conn
     matched = match_tunnels(conn, device)
+    # fixes use what AWS accepts on each tunnel (the file's suite is only an example), keeping the IKE
+    # version the device speaks where AWS accepts it
+    conn = _accepted(conn, {n: _val(d, "ike.version") for n, d in matched.items()})
+    x = expressible(conn, prof, "policy" if policy_based else None).conn
     cmds = Commands()
     used = {n for d in device.tunnels for n in (_val(d, "_all_policies") or ())}
     bgp_asn = next((nb["_router_asn"].value for nb in device.bgp_neighbors if nb.get("_router_asn")), None)
@@ -38,8 +43,15 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
         d = matched.get(f.tunnel) if f.tunnel is not None else None
         if t is None or f.rule in ("VPN102", "VPN901"):
             continue
-        if f.rule in ("VPN101", "VPN200") or d is None:
+        if f.rule == "VPN101" or d is None:
             rebuild.add(t.number)
+            continue
+        if f.rule == "VPN200":  # edit the objects the tunnel uses for the accepted version, never rebuild it
+            for rule in ("VPN201", "VPN210", "VPN211", "VPN203"):
+                _fix(replace(f, rule=rule), t, d, x, prof, cmds, used, bgp_asn, conn.tunnel(t.number))
+            key = "ikev2" if t.ike.version is IkeVersion.IKEV2 else "ikev1"
+            cmds.add([], f"crypto {key} enable {_val(d, '_source') or prof.outside_interface or 'outside'}")
+            cmds.add([f"group-policy {prof.name_prefix or 'aws-vpn'} attributes"], "vpn-tunnel-protocol ikev1 ikev2")
             continue
         _fix(f, t, d, x, prof, cmds, used, bgp_asn, conn.tunnel(t.number))
     if rebuild:
@@ -106,8 +118,15 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
         cmds.add([f"tunnel-group {peer} ipsec-attributes"], *_keys(t),
                  f"isakmp keepalive threshold {t.dpd.interval_s} retry {t.dpd.retries}")
     elif rule == "VPN111":
-        cmds.note(f"tunnel {t.number}: the ASA identifies itself with its outside interface address; give it "
-                  f"{t.outside.customer} (or check the NAT in front of it)")
+        # never put an address the ASA does not own on its interface: say what must hold instead
+        local = _val(d, "local.address") or _val(d, "outside.customer")
+        cmds.note(f"tunnel {t.number}: the ASA sends IKE from {local or 'its outside interface'}, AWS expects the "
+                  f"customer gateway {t.outside.customer}: if a NAT device owns {t.outside.customer}, make it map "
+                  "UDP 500/4500 to this ASA; if not, the customer gateway in AWS has the wrong address")
+    elif rule == "VPN120":
+        src = _val(d, "_source")
+        if src:
+            cmds.add([], f"crypto {'ikev2' if v2 else 'ikev1'} enable {src}")
     elif rule == "VPN201":
         if v2:
             from .render import _v2_policies
@@ -118,13 +137,18 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
                 cmds.add([f"crypto ikev2 policy {num}"], f"encryption {p['encryption']}", f"integrity {p['integrity']}",
                          f"group {p['group']}", f"prf {p['prf']}", f"lifetime seconds {p['lifetime']}")
         else:
+            v1_groups = N.RELEASE_IKEV1_GROUPS[prof.release or N.DEFAULT_RELEASE]
             combos = [(e, i, g) for e in asked.ike.encryption for i in asked.ike.integrity for g in asked.ike.dh_groups
-                      if e in N.IKEV1_ENC and i in N.IKEV1_HASH and g in N.IKEV1_GROUPS]
+                      if e in N.IKEV1_ENC and i in N.IKEV1_HASH and g in v1_groups][:1]  # the strongest one
             if not combos:
                 cmds.note(f"tunnel {t.number}: AWS's phase-1 proposals are not available with IKEv1 on the ASA: "
                           "change the tunnel to IKEv2 (or its IKEv1 options to AES/SHA-1/group 2, 5 or 14)")
+            # ISAKMP policies are device-wide: one added policy serves both tunnels
+            added = _added(cmds)
+            combos = [c for c in combos if (c, t.ike.lifetime_s) not in added]
             for num, (e, i, g) in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(combos)), combos):
                 used.add(num)
+                added.add(((e, i, g), t.ike.lifetime_s))
                 cmds.add([f"crypto ikev1 policy {num}"], "authentication pre-share", f"encryption {N.IKEV1_ENC[e]}",
                          f"hash {N.IKEV1_HASH[i]}", f"group {g}", f"lifetime {t.ike.lifetime_s}")
     elif rule == "VPN202":
@@ -140,7 +164,8 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
     elif rule == "VPN206" and cmap:
         cmds.add([], prefix_cmd + "set ikev1 phase1-mode main")
     elif rule == "VPN210":
-        existing = list(_val(d, "_ipsec_objects") or ())
+        # the device's own transform sets / proposals stay offered (of the version the tunnel keeps)
+        existing = list(_val(d, "_ipsec_objects") or ()) if _val(d, "ike.version") is t.ike.version else []
         new = []
         if v2:
             for gcm in (False, True):
@@ -155,7 +180,7 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             ipsec("set ikev2 ipsec-proposal " + " ".join(existing + new))
         else:
             combos = esp_combos(asked.ipsec.encryption, asked.ipsec.integrity, N.V1_ESP_ENC.__contains__,
-                                N.V1_ESP_HASH.__contains__)
+                                N.V1_ESP_HASH.__contains__)[:1]  # the strongest transform set
             if not combos:
                 cmds.note(f"tunnel {t.number}: AWS's ESP proposals are not available with IKEv1 on the ASA: "
                           "change the tunnel to IKEv2 (or its IKEv1 options to AES-CBC/SHA-1)")
@@ -165,7 +190,9 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
                 new.append(name)
             ipsec("set ikev1 transform-set " + " ".join(existing + new))
     elif rule == "VPN211":
-        ipsec(f"set pfs {N.pfs(t.ipsec.pfs_groups[0])}" if t.ipsec.pfs_groups else "no set pfs")
+        group = _pfs_group(t, prof)
+        if group is not None:
+            ipsec(f"set pfs {N.pfs(group)}")
     elif rule == "VPN212":
         ipsec(f"set security-association lifetime seconds {t.ipsec.lifetime_s}")
     elif rule == "VPN220" and not cmap:
@@ -197,6 +224,51 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             metric = N.PRIMARY_METRIC if t.number == conn.tunnels[0].number else N.BACKUP_METRIC
             for net in prof.remote_networks:
                 cmds.add([], f"route {nameif} {net.network_address} {net.netmask} {t.inside.aws.ip} {metric}")
+
+
+_ORDER_ENC = (E.AES256_GCM_16, E.AES128_GCM_16, E.AES256, E.AES128)
+_ORDER_INT = (I.SHA2_384, I.SHA2_256, I.SHA2_512, I.SHA1)
+_ORDER_DH = (20, 19, 14, 21, 18, 17, 16, 15, 24, 23, 22, 5, 2)
+
+
+def _accepted(conn: Connection, versions: dict[int, Any]) -> Connection:
+    """Each tunnel with AWS's accepted sets as its lists, strongest first, and AWS's configured lifetimes;
+    the IKE version is the device's where AWS accepts it, else IKEv2 where accepted."""
+    def pick(order: tuple, allowed: tuple, old: tuple) -> tuple:
+        return tuple(v for v in order if v in allowed) or old
+
+    out = []
+    for t in conn.tunnels:
+        a = t.accepted
+        v = versions.get(t.number)
+        if v not in a.ike_versions:
+            v = IkeVersion.IKEV2 if IkeVersion.IKEV2 in a.ike_versions else (a.ike_versions or (t.ike.version,))[0]
+        ike = replace(t.ike, version=v, encryption=pick(_ORDER_ENC, a.ike_encryption, t.ike.encryption),
+                      integrity=pick(_ORDER_INT, a.ike_integrity, t.ike.integrity),
+                      dh_groups=pick(_ORDER_DH, a.ike_dh_groups, t.ike.dh_groups), lifetime_s=a.ike_lifetime_s)
+        esp = replace(t.ipsec, encryption=pick(_ORDER_ENC, a.esp_encryption, t.ipsec.encryption),
+                      integrity=pick(_ORDER_INT, a.esp_integrity, t.ipsec.integrity),
+                      pfs_groups=pick(_ORDER_DH, a.pfs_groups, t.ipsec.pfs_groups), lifetime_s=a.esp_lifetime_s)
+        out.append(replace(t, ike=ike, ipsec=esp))
+    return replace(conn, tunnels=tuple(out))
+
+
+def _added(cmds: Commands) -> set:
+    """The IKEv1 policies this remediation already adds (kept on the command block it builds)."""
+    if not hasattr(cmds, "asa_v1_added"):
+        cmds.asa_v1_added = set()  # type: ignore[attr-defined]
+    return cmds.asa_v1_added  # type: ignore[attr-defined]
+
+
+def _pfs_group(t: Tunnel, prof: Profile) -> int | None:
+    """The PFS group to set: the strongest group AWS accepts on the tunnel that the ASA release has, else
+    the tunnel's own (AWS's endpoints always need a phase-2 DH group)."""
+    allowed = N.RELEASE_DH_GROUPS.get(prof.release or N.DEFAULT_RELEASE, N.DH_GROUPS)
+    accepted = getattr(getattr(t, "accepted", None), "pfs_groups", ()) or t.ipsec.pfs_groups
+    for g in [g for g in (20, 19, 14, 21, 16, 15) if g in accepted] + list(t.ipsec.pfs_groups):
+        if g in allowed:
+            return g
+    return None
 
 
 def _keys(t: Tunnel) -> list[str]:

@@ -17,25 +17,36 @@ def expressible(conn: Connection, profile: Profile | None = None, fmt: str | Non
     """The IR as an ASA holds it once compiled (see cisco_common.plan)."""
     notes: list[str] = []
     tunnels: list[Tunnel] = []
+    release = (profile.release if profile else None) or N.DEFAULT_RELEASE
+    groups, v1_groups = N.RELEASE_DH_GROUPS[release], N.RELEASE_IKEV1_GROUPS[release]
     for t in conn.tunnels:
         ike, esp = t.ike, t.ipsec
         v1 = ike.version is IkeVersion.IKEV1
+        # lists keep their order (strongest first, as --crypto chose them); only values the ASA cannot
+        # express are left out, each with a note
         if v1:
             enc = keep("IKE encryption", t.number, ike.encryption, N.IKEV1_ENC.__contains__,
                        "IKEv1 on the ASA has no AES-GCM", notes)
             integ = keep("IKE integrity", t.number, ike.integrity, N.IKEV1_HASH.__contains__,
                          "IKEv1 on the ASA hashes with SHA-1 only", notes)
-            dh = keep("IKE DH groups", t.number, ike.dh_groups, N.IKEV1_GROUPS.__contains__,
-                      "IKEv1 on the ASA has groups 2, 5 and 14", notes)
+            dh = keep("IKE DH groups", t.number, ike.dh_groups, v1_groups.__contains__,
+                      f"IKEv1 on ASA {release} has groups {names(sorted(v1_groups))}", notes)
             esp_enc = keep("ESP encryption", t.number, esp.encryption, N.V1_ESP_ENC.__contains__,
                            "IKEv1 transform sets on the ASA have no AES-GCM", notes)
             esp_int = keep("ESP integrity", t.number, esp.integrity, N.V1_ESP_HASH.__contains__,
                            "IKEv1 transform sets on the ASA have SHA-1 only", notes)
         else:
-            enc, integ, esp_enc, esp_int = ike.encryption, ike.integrity, esp.encryption, esp.integrity
-            dh = keep("IKE DH groups", t.number, ike.dh_groups, N.DH_GROUPS.__contains__,
-                      "not supported by ASA 9.8", notes)
-        pfs = keep("PFS groups", t.number, esp.pfs_groups, N.DH_GROUPS.__contains__, "not supported by ASA 9.8",
+            enc = keep("IKE encryption", t.number, ike.encryption, N.IKEV2_ENC.__contains__,
+                       "not generated for ASA IKEv2 policies", notes)
+            integ = keep("IKE integrity", t.number, ike.integrity, N.IKEV2_HASH.__contains__,
+                         "not generated for ASA IKEv2 policies", notes)
+            esp_enc = keep("ESP encryption", t.number, esp.encryption, N.V2_ESP_ENC.__contains__,
+                           "not generated for ASA IPsec proposals", notes)
+            esp_int = keep("ESP integrity", t.number, esp.integrity, N.V2_ESP_HASH.__contains__,
+                           "not generated for ASA IPsec proposals", notes)
+            dh = keep("IKE DH groups", t.number, ike.dh_groups, groups.__contains__,
+                      f"not supported by ASA {release}", notes)
+        pfs = keep("PFS groups", t.number, esp.pfs_groups, groups.__contains__, f"not supported by ASA {release}",
                    notes)
         if len(pfs) > 1:
             notes.append(f"tunnel {t.number}: PFS groups {names(pfs[1:])} left out (an ASA IPsec profile sets one "
@@ -67,6 +78,12 @@ def expressible(conn: Connection, profile: Profile | None = None, fmt: str | Non
     return Expressed(replace(conn, tunnels=tuple(tunnels)), notes)
 
 
+def _gcm_order(encryption) -> tuple[bool, bool]:
+    """CBC and GCM go to separate IKEv2 policies / IPsec proposals (a GCM one has `integrity null`): the
+    kind listed first (the strongest, as --crypto ordered them) comes first."""
+    return (True, False) if encryption and encryption[0].is_gcm else (False, True)
+
+
 def _v2_policies(group: list[Tunnel], number: int) -> list[dict[str, Any]]:
     """IKEv2 policies for the tunnels of one version; CBC and GCM never share a policy."""
     out: list[dict[str, Any]] = []
@@ -74,7 +91,7 @@ def _v2_policies(group: list[Tunnel], number: int) -> list[dict[str, Any]]:
     for t in group:
         hashes = " ".join(N.IKEV2_HASH[i] for i in t.ike.integrity)
         groups = " ".join(str(g) for g in t.ike.dh_groups)
-        for gcm in (False, True):
+        for gcm in _gcm_order(t.ike.encryption):
             encs = [e for e in t.ike.encryption if e.is_gcm == gcm]
             if not encs:
                 continue
@@ -124,7 +141,7 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
         is_v2 = t.ike.version is IkeVersion.IKEV2
         tsets, proposals = [], []
         if is_v2:
-            for gcm in (False, True):
+            for gcm in _gcm_order(t.ipsec.encryption):
                 encs = [e for e in t.ipsec.encryption if e.is_gcm == gcm]
                 if encs:
                     proposals.append({"name": f"{name}-gcm" if gcm else name,
@@ -178,6 +195,12 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
     for pols, numbers in ((v1_policies, v1_numbers), (v2_policies, v2_numbers)):
         for p, n in zip(pols, numbers or []):
             p["number"] = n
+    notes = list(x.notes)
+    local, cgw = profile.local_address, c.tunnels[0].outside.customer
+    if local is not None and cgw is not None and local != cgw:
+        # the ASA sources IKE from its interface (`tunnel source interface`): the address stays the device's own
+        notes.append(f"the outside interface has {local}, AWS's customer gateway is {cgw} (NAT in front of this "
+                     f"ASA): NAT-T is on by default; forward UDP 500 and 4500 from {cgw} to {local}")
     acl = []
     if policy_based:
         sources = [f"{n.network_address} {n.netmask}" for n in profile.local_networks] or ["any4"]
@@ -186,7 +209,7 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
                 acl.append(f"{src} {n.network_address} {n.netmask}")
 
     return {
-        "header": header, "conn_id": prefix, "notes": x.notes, "outside": outside, "policy_based": policy_based,
+        "header": header, "conn_id": prefix, "notes": notes, "outside": outside, "policy_based": policy_based,
         "v1_policies": v1_policies, "v2_policies": v2_policies, "tunnels": tunnels,
         "versions": " ".join(v for v, grp in (("ikev1", v1), ("ikev2", v2)) if grp),
         "group_policy": prefix, "tcp_mss": c.tunnels[0].tcp_mss,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
-from ...ir import Connection, Encryption, IkeVersion, Integrity, Routing
+from ...ir import AWS_ENCRYPTION, AWS_INTEGRITY, Connection, Encryption, IkeVersion, Integrity, Routing
 from ..base import Backend, Capabilities, RenderOptions
 from . import names as N
 
@@ -26,20 +27,40 @@ class CiscoIosBackend(Backend):
     capabilities = Capabilities(
         ike_versions=frozenset(IkeVersion), routing=frozenset(Routing), ipv6_inside=True,
         formats=("text", "vti"),
-        ike_encryption=frozenset(Encryption), ike_integrity=frozenset(Integrity),
-        ike_dh_groups=N.DH_GROUPS, esp_encryption=frozenset(Encryption), esp_integrity=frozenset(Integrity),
+        ike_encryption=frozenset(AWS_ENCRYPTION), ike_integrity=frozenset(AWS_INTEGRITY),
+        ike_dh_groups=N.DH_GROUPS, esp_encryption=frozenset(AWS_ENCRYPTION), esp_integrity=frozenset(AWS_INTEGRITY),
         pfs_groups=N.DH_GROUPS,
     )
+    #: `release` values (names.py RELEASES: IOS 15.x, IOS-XE 16.x, 17.1-17.10, 17.11 and later)
+    releases: ClassVar[tuple[str, ...]] = N.RELEASES
     profile_defaults: ClassVar[Mapping[str, Any]] = {
         "outside_interface": "GigabitEthernet1",  # CSR1000v / Catalyst 8000v WAN port; ISRs use Gi0/0/0
         "tunnel_start": 1,
         "isakmp_policy_start": 200,  # AWS's own examples use 200/201
     }
 
+    def crypto_capabilities(self, profile: "Profile", options: RenderOptions) -> Capabilities:
+        """IOS-XE 17.11 and later refuse DH 1/2/5/24 (and DES/3DES/MD5, which AWS never offers) unless
+        `crypto engine compliance shield disable` is set (Cisco FN72510, names.py): ``--crypto``
+        recommended/compatible do not choose them there. Without a release every IOS group is allowed."""
+        dh = N.RELEASE_DH.get(profile.release or "", N.DH_GROUPS)
+        return replace(self.capabilities, ike_dh_groups=dh, pfs_groups=dh)
+
     def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
         from ..cisco_common.util import bad_name, psk_problem
 
         out = super().unsupported(conn, profile, options)
+        opts = getattr(conn, "options", None)
+        if opts is not None and opts.acceleration and profile.nat_traversal is False:
+            out.append("an accelerated VPN always uses NAT-T (UDP 4500): drop nat_traversal: false / "
+                       "--no-nat-traversal")
+        if any(getattr(t.outside.aws, "version", 4) == 6 or getattr(t.outside.customer, "version", 4) == 6
+               for t in conn.tunnels):
+            out.append("IPv6 outside addresses: vpncc generates IPv4 transport tunnels for cisco-ios only "
+                       "(`tunnel mode ipsec ipv6` over IPv6 is not generated yet)")
+        if any(getattr(t.ike, "auth", "psk") == "certificate" for t in conn.tunnels):
+            out.append("certificate authentication: vpncc does not generate the IOS PKI trustpoint and "
+                       "`authentication rsa-sig` configuration yet (use a pre-shared key tunnel)")
         prefix = profile.name_prefix or "aws-vpn"
         why = bad_name(prefix + "-backup-out", N.MAX_NAME)
         if why:

@@ -10,16 +10,19 @@ IPsec SA lifetime 3600 s or the global value, BGP hold time 180 s).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
-from typing import Any
+import re
 
-from ...errors import mask_secret_line
 from ...ir import DH_GROUPS, IkeVersion, NegotiationMode
 from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel, Obs
+from ...validate.negotiation import DpdBehaviour, Proposal
 from ..cisco_common.plan import uniq
-from ..cisco_common.tree import Node, expand, ifname, parse, trie
+from ..cisco_common.tree import Node, ifname, parse, trie
 from ..cisco_common.util import covers, iface_or_none, ip_or_none, net_or_none, sniff
+from . import bgp as B
 from . import names as N
+from .ikev2 import _ikev2, _v2_matches
+from .prep import normalize
+from .state import _State, _dpd, _interface_ip, _key, _note, _set_local, _unverified
 
 TOP = trie(
     "crypto isakmp policy", "crypto isakmp profile", "crypto isakmp key", "crypto isakmp keepalive",
@@ -41,7 +44,8 @@ CONTEXTS = {
     ("crypto", "isakmp", "policy"): trie("encryption", "hash", "authentication", "group", "lifetime"),
     ("crypto", "isakmp", "profile"): trie(
         "keyring", "match identity address", "match identity host", "local-address", "keepalive",
-        "initiate mode", "vrf", "self-identity", "description", "ca trust-point", "qos-group"),
+        "self-identity address", "self-identity fqdn", "self-identity user-fqdn",
+        "initiate mode", "vrf", "description", "ca trust-point", "qos-group"),
     ("crypto", "keyring"): trie("local-address", "pre-shared-key address", "pre-shared-key hostname",
                                 "description"),
     ("crypto", "ipsec", "transform-set"): trie("mode tunnel", "mode transport"),
@@ -52,29 +56,36 @@ CONTEXTS = {
     ("crypto", "ikev2", "proposal"): trie("encryption", "integrity", "prf", "group"),
     ("crypto", "ikev2", "policy"): trie("match address local", "match fvrf", "proposal"),
     ("crypto", "ikev2", "keyring"): trie("peer"),
+    ("ip", "access-list", "extended"): trie("permit", "deny", "remark"),
+    ("crypto", "map"): trie(
+        "set peer", "set transform-set", "set pfs", "set security-association lifetime seconds",
+        "set security-association lifetime kilobytes", "set isakmp-profile", "set ikev2-profile", "match address",
+        "description", "reverse-route"),
     ("peer",): trie("address", "pre-shared-key local", "pre-shared-key remote", "pre-shared-key", "identity",
                     "description", "hostname"),
     ("crypto", "ikev2", "profile"): trie(
         "match identity remote address", "match identity remote fqdn", "match address local", "match fvrf",
-        "identity local address", "identity local fqdn", "authentication local pre-share",
+        "identity local address", "identity local fqdn", "identity local email", "identity local dn",
+        "authentication local pre-share",
         "authentication remote pre-share", "authentication local rsa-sig", "authentication remote rsa-sig",
-        "keyring local", "dpd", "lifetime", "description", "nat keepalive"),
+        "keyring local", "dpd", "lifetime", "description", "nat keepalive", "pki trustpoint"),
     ("interface",): trie(
         "ip address", "ip mtu", "ip tcp adjust-mss", "ip unnumbered", "ip virtual-reassembly", "ip access-group",
         "ip ospf", "ip nat", "ipv6 address", "ipv6 enable", "ipv6 mtu", "ipv6 tcp adjust-mss", "tunnel source",
         "tunnel destination", "tunnel mode", "tunnel protection ipsec profile", "tunnel vrf", "shutdown",
+        "crypto map", "tunnel path-mtu-discovery",
         "no shutdown", "no ip address", "description", "vrf forwarding", "ip vrf forwarding", "mtu", "bandwidth",
         "load-interval", "keepalive", "negotiation", "duplex", "speed"),
     ("router", "bgp"): trie(
         "neighbor", "bgp router-id", "bgp log-neighbor-changes", "bgp default ipv4-unicast",
         "no bgp default ipv4-unicast", "timers bgp", "address-family ipv4", "address-family ipv6",
-        "address-family vpnv4", "network", "redistribute", "no synchronization", "no auto-summary"),
+        "address-family vpnv4", "network", "redistribute", "no synchronization", "no auto-summary",
+        "bgp asnotation", "template"),
     ("address-family",): trie("neighbor", "network", "redistribute", "no auto-summary", "no synchronization",
                               "maximum-paths", "bgp", "exit-address-family"),
 }
-NEIGHBOR = trie("remote-as", "timers", "activate", "shutdown", "local-as", "peer-group", "description",
-                "update-source", "route-map", "default-originate", "soft-reconfiguration", "next-hop-self",
-                "password", "ebgp-multihop", "fall-over", "send-community", "prefix-list", "filter-list")
+#: `pre-shared-key KEY` and `pre-shared-key local|remote KEY`: "" marks that arguments may follow directly
+CONTEXTS[("peer",)]["pre-shared-key"][""] = {}
 
 KEEP_CRYPTO = {"isakmp", "keyring", "ipsec", "ikev2", "map"}
 
@@ -84,11 +95,18 @@ def _keep(h: list[str]) -> bool:
         return False
     if h[0] == "crypto":
         return len(h) > 1 and h[1] in KEEP_CRYPTO
+    if h[0] == "no":  # `no crypto ipsec nat-transparency udp-encapsulation`
+        return h[1:2] == ["crypto"]
     if h[0] == "interface":
         return True
     if h[0] == "router":
         return len(h) > 1 and h[1] == "bgp"
     return h[:2] == ["ip", "route"]
+
+
+def _keep_acls(h: list[str]) -> bool:
+    """With crypto maps, their extended ACLs too (a big config holds thousands of other ACLs)."""
+    return _keep(h) or h[:3] == ["ip", "access-list", "extended"]
 
 
 def _light(h: list[str]) -> bool:
@@ -98,98 +116,104 @@ def _light(h: list[str]) -> bool:
     return h[0] == "ip"
 
 
-@dataclass
-class Key:
-    value: str | None
-    line: int
-    clear: bool
-
-
-def _key(words: list[str], line: int) -> Key:
-    """``[0|6|7] KEY`` -> Key; type 6/7 and masked keys are not comparable."""
-    if len(words) >= 2 and words[0] in ("0", "6", "7"):
-        return Key(words[1] if words[0] == "0" else None, line, words[0] == "0")
-    if not words:
-        return Key(None, line, False)
-    if set(words[0]) <= {"*"}:
-        return Key(None, line, False)
-    return Key(words[0], line, True)
-
-
-@dataclass
-class _State:
-    policies: list[tuple[int, Node]] = field(default_factory=list)
-    isakmp_keys: list[tuple[str, str | None, Key]] = field(default_factory=list)
-    keepalive: Node | None = None
-    keyrings: dict[str, Node] = field(default_factory=dict)
-    isakmp_profiles: dict[str, Node] = field(default_factory=dict)
-    transform_sets: dict[str, Node] = field(default_factory=dict)
-    ipsec_profiles: dict[str, Node] = field(default_factory=dict)
-    ipsec_lifetime: Node | None = None
-    proposals: dict[str, Node] = field(default_factory=dict)
-    v2_policies: list[Node] = field(default_factory=list)
-    v2_keyrings: dict[str, Node] = field(default_factory=dict)
-    v2_profiles: dict[str, Node] = field(default_factory=dict)
-    interfaces: dict[str, Node] = field(default_factory=dict)
-    bgp: list[Node] = field(default_factory=list)
-    routes: list[Node] = field(default_factory=list)
+_VERSION = re.compile(r"(?m)^version\s+(\d+)\.")
+_CRYPTO_MAP = re.compile(r"(?m)^\s*crypto map \S+ \d+ ipsec-isakmp")
 
 
 def read(text: str, path: str | None = None) -> DeviceConfig:
+    if text.strip():
+        text = normalize(text, TOP, CONTEXTS)
     sniff(text, path, "ios")
-    nodes = parse(text, top=TOP, path=path, keep=_keep, contexts=CONTEXTS, light=_light)
+    keep = _keep_acls if _CRYPTO_MAP.search(text) else _keep
+    nodes = parse(text, top=TOP, path=path, keep=keep, contexts=CONTEXTS, light=_light)
     dev = DeviceConfig(vendor="cisco-ios", path=path)
     st = _State()
+    m = _VERSION.search(text[:20000])
+    st.release_15 = bool(m and int(m.group(1)) <= 15)
     for n in nodes:
         _collect(n, st, dev)
     for name, intf in st.interfaces.items():
         if name.lower().startswith("tunnel") and _is_ipsec(intf):
             dev.tunnels.append(_tunnel(name, intf, st, dev))
-    dev.bgp_neighbors = _bgp(st, dev)
+    # one pass over the interfaces (a big config has thousands): the addresses the router owns (remediation
+    # never writes any other into a local-address statement) and the crypto maps applied
+    owned = []
+    maps = []
+    for intf in st.interfaces.values():
+        for c in intf.children:
+            w = c.words
+            if len(w) > 2 and w[1] == "address" and w[0] == "ip":
+                owned.append(w[2])  # as written: parsed only when remediation asks
+            elif len(w) > 2 and w[0] == "crypto" and w[1] == "map" and st.crypto_maps:
+                maps.append((w[2], intf))
+    for name, intf in maps:
+        for entry in st.crypto_maps.get(name, []):
+            t = _map_tunnel(entry, intf, st, dev)
+            if t is not None:
+                dev.tunnels.append(t)
+    for t in dev.tunnels:
+        t.values["_owned"] = Obs(tuple(owned), None)
+    dev.bgp_neighbors = B.neighbors(st.bgp, dev)
     return dev
-
-
-def _note(dev: DeviceConfig, node: Node, msg: str) -> None:
-    dev.notes.append(DeviceNote(node.line, f"{msg}: {mask_secret_line(node.raw.strip())}"))
 
 
 def _collect(n: Node, st: _State, dev: DeviceConfig) -> None:
     w = n.words
-    if n.starts("crypto", "isakmp", "policy") and n.arg(3, "").isdigit():
-        st.policies.append((int(w[3]), n))
-    elif n.starts("crypto", "isakmp", "key"):
-        rest = w[3:]
-        if "address" in rest:
-            i = rest.index("address")
-            st.isakmp_keys.append((rest[i + 1] if len(rest) > i + 1 else "",
-                                   rest[i + 2] if len(rest) > i + 2 and ip_or_none(rest[i + 2]) else None,
-                                   _key(rest[:i], n.line)))
-    elif n.starts("crypto", "isakmp", "keepalive"):
-        st.keepalive = n
-    elif n.starts("crypto", "keyring") and len(w) > 2:
-        st.keyrings[w[2]] = n
-    elif n.starts("crypto", "isakmp", "profile") and len(w) > 3:
-        st.isakmp_profiles[w[3]] = n
-    elif n.starts("crypto", "ipsec", "transform-set") and len(w) > 3:
-        st.transform_sets[w[3]] = n
-    elif n.starts("crypto", "ipsec", "profile") and len(w) > 3:
-        st.ipsec_profiles[w[3]] = n
-    elif n.starts("crypto", "ipsec", "security-association", "lifetime", "seconds"):
-        st.ipsec_lifetime = n
-    elif n.starts("crypto", "ikev2", "proposal") and len(w) > 3:
-        st.proposals[w[3]] = n
-    elif n.starts("crypto", "ikev2", "policy"):
-        st.v2_policies.append(n)
-    elif n.starts("crypto", "ikev2", "keyring") and len(w) > 3:
-        st.v2_keyrings[w[3]] = n
-    elif n.starts("crypto", "ikev2", "profile") and len(w) > 3:
-        st.v2_profiles[w[3]] = n
-    elif n.starts("interface") and len(w) > 1:
-        st.interfaces[ifname(" ".join(w[1:]))] = n
-    elif n.starts("router", "bgp"):
-        st.bgp.append(n)
-    elif n.starts("ip", "route"):
-        st.routes.append(n)
+    head = w[0]
+    if head == "interface":  # most stanzas of a big config: decided first
+        if len(w) > 1:
+            st.interfaces[ifname(" ".join(w[1:]))] = n
+    elif head == "ip":
+        if w[1:2] == ["route"]:
+            st.routes.append(n)
+        elif w[1:3] == ["access-list", "extended"] and len(w) > 3:
+            st.acls[w[3]] = n
+    elif head == "router":
+        if w[1:2] == ["bgp"]:
+            st.bgp.append(n)
+    elif head == "no":
+        if n.starts("no", "crypto", "ipsec", "nat-transparency"):
+            st.nat_t = n
+    elif head == "crypto" and len(w) > 2:
+        _collect_crypto(n, w, st)
+
+
+def _collect_crypto(n: Node, w: list[str], st: _State) -> None:
+    kind, sub = w[1], w[2]
+    if kind == "isakmp":
+        if sub == "policy" and n.arg(3, "").isdigit():
+            st.policies.append((int(w[3]), n))
+        elif sub == "key":
+            rest = w[3:]
+            if "address" in rest:
+                i = rest.index("address")
+                st.isakmp_keys.append((rest[i + 1] if len(rest) > i + 1 else "",
+                                       rest[i + 2] if len(rest) > i + 2 and ip_or_none(rest[i + 2]) else None,
+                                       _key(rest[:i], n.line)))
+        elif sub == "keepalive":
+            st.keepalive = n
+        elif sub == "identity":
+            st.identity = n
+        elif sub == "profile" and len(w) > 3:
+            st.isakmp_profiles[w[3]] = n
+    elif kind == "keyring":
+        st.keyrings[sub] = n
+    elif kind == "ipsec" and len(w) > 3:
+        if sub == "transform-set":
+            st.transform_sets[w[3]] = n
+        elif sub == "profile":
+            st.ipsec_profiles[w[3]] = n
+        elif n.starts("crypto", "ipsec", "security-association", "lifetime", "seconds"):
+            st.ipsec_lifetime = n
+    elif kind == "ikev2":
+        if sub == "policy":
+            st.v2_policies.append(n)
+        elif sub == "dpd":
+            st.v2_dpd = n
+        elif len(w) > 3 and sub in ("proposal", "keyring", "profile"):
+            {"proposal": st.proposals, "keyring": st.v2_keyrings, "profile": st.v2_profiles}[sub][w[3]] = n
+    elif kind == "map" and len(w) > 4 and w[3].isdigit() and w[4].startswith("ipsec-isakmp"):
+        st.crypto_maps.setdefault(sub, []).append(n)
 
 
 def _is_ipsec(intf: Node) -> bool:
@@ -197,18 +221,9 @@ def _is_ipsec(intf: Node) -> bool:
                                                          for c in intf.children))
 
 
-def _interface_ip(st: _State, name: str) -> tuple[ipaddress.IPv4Address | None, int | None]:
-    """An address written as an interface name resolves to that interface's primary address."""
-    ip = ip_or_none(name)
-    if ip is not None:
-        return ip, None
-    intf = st.interfaces.get(ifname(name))
-    if intf is None:
-        return None, None
-    for c in intf.find("ip", "address"):
-        if "secondary" not in c.words and iface_or_none(c.arg(2), c.arg(3)):
-            return ip_or_none(c.arg(2)), c.line
-    return None, None
+def _common(t: DeviceTunnel, st: _State) -> None:
+    on = N.NAT_T_DEFAULT if st.nat_t is None else "udp-encapsulation" not in st.nat_t.words
+    t.set("nat_t", on, st.nat_t.line if st.nat_t else None)
 
 
 def _tunnel(name: str, intf: Node, st: _State, dev: DeviceConfig) -> DeviceTunnel:
@@ -220,6 +235,10 @@ def _tunnel(name: str, intf: Node, st: _State, dev: DeviceConfig) -> DeviceTunne
             peer = ip_or_none(c.arg(2))
             if peer is None:
                 _note(dev, c, "tunnel destination is not an IPv4 address")
+                what = "an IPv6 address (vpncc reads IPv4 transport)" if ":" in c.arg(2, "") else "a host name"
+                # keys and profiles are chosen by the peer address: unreadable too
+                for prefix in ("outside", "ike.psk"):
+                    _unverified(t, prefix, f"tunnel destination {c.arg(2)}, {what}", c.line)
             else:
                 t.set("outside.aws", peer, c.line)
         elif c.starts("ip", "address") and "secondary" not in c.words:
@@ -235,69 +254,144 @@ def _tunnel(name: str, intf: Node, st: _State, dev: DeviceConfig) -> DeviceTunne
             t.set("mtu", int(c.words[2]), c.line)
         elif c.starts("ip", "tcp", "adjust-mss") and c.arg(3, "").isdigit():
             t.set("tcp_mss", int(c.words[3]), c.line)
+    if t.get("mtu") is None:
+        t.set("mtu_derived", N.MTU_DERIVED, intf.line)
+    _common(t, st)
     src = intf.first("tunnel", "source")
-    local_from_source = _interface_ip(st, " ".join(src.words[2:])) if src else (None, None)
+    from_source = _interface_ip(st, " ".join(src.words[2:])) if src else (None, None)
+    if src is not None and from_source[0] is not None and from_source[1] is None:
+        from_source = (from_source[0], src.line)
 
     prof_node = intf.first("tunnel", "protection", "ipsec", "profile")
     ipsec = st.ipsec_profiles.get(prof_node.arg(4, "")) if prof_node else None
     if prof_node is not None and ipsec is None:
         _note(dev, prof_node, "IPsec profile not found")
     t.values["_ipsec_profile"] = Obs(prof_node.arg(4) if prof_node else None, prof_node.line if prof_node else None)
-    _ipsec(t, ipsec, st, dev)
-    v2name = ipsec.first("set", "ikev2-profile") if ipsec else None
-    v2 = st.v2_profiles.get(v2name.arg(2, "")) if v2name else None
-    if v2 is None and v2name is None and peer is not None and not _isakmp_profile_for(st, peer, ipsec):
-        v2 = next((p for p in st.v2_profiles.values() if _v2_matches(p, peer)), None)
-    if v2 is not None:
-        _ikev2(t, v2, peer, st, dev, local_from_source)
-    else:
-        _ikev1(t, peer, ipsec, st, dev, local_from_source)
-    routes, line = _routes(st, name, t.get("inside.customer"))
+    _ike(t, peer, ipsec, st, dev, from_source, src)
+    routes, line = B.routes(st.routes, name, t.get("inside.customer"))
     if routes:
         t.set("static_routes", routes, line)
     return t
 
 
+def _map_tunnel(entry: Node, outside: Node, st: _State, dev: DeviceConfig) -> DeviceTunnel | None:
+    """A policy-based tunnel: one `crypto map NAME SEQ ipsec-isakmp` entry applied to an interface."""
+    peers = [ip_or_none(c.arg(2)) for c in entry.find("set", "peer")]
+    peer = next((p for p in peers if p is not None), None)
+    if peer is None:
+        return None
+    t = DeviceTunnel(name=f"crypto map {entry.words[2]} {entry.words[3]}", line=entry.line)
+    t.set("policy_based", True, entry.line)
+    t.set("enabled", not outside.first("shutdown"), (outside.first("shutdown") or entry).line)
+    t.set("outside.aws", peer, entry.first("set", "peer").line)
+    _common(t, st)
+    from_source = _interface_ip(st, " ".join(outside.words[1:]))
+    acl = entry.first("match", "address")
+    if acl is None:
+        _note(dev, entry, "crypto map entry without `match address`: it protects no traffic")
+    else:
+        nets = _acl_destinations(st.acls.get(acl.arg(2, "")))
+        if nets is None:
+            _unverified(t, "static_routes", f"the crypto ACL {acl.arg(2)} (not an extended ACL vpncc can read)",
+                        acl.line)
+        elif nets:
+            t.set("static_routes", nets, acl.line)
+    # a policy-based tunnel has no tunnel interface: the MSS is clamped on the interfaces the traffic
+    # crosses (`ip tcp adjust-mss` acts on SYNs in both directions of the interface it is on)
+    mss = [int(c.words[3]) for i in [outside, *st.interfaces.values()] for c in i.find("ip", "tcp", "adjust-mss")
+           if c.arg(3, "").isdigit()]
+    if mss:
+        t.set("tcp_mss", min(mss), entry.line)
+    t.values["_ipsec_profile"] = Obs(None, None)
+    _ike(t, peer, entry, st, dev, from_source, None)
+    return t
+
+
+def _acl_destinations(acl: Node | None) -> tuple | None:
+    """Destination networks of an extended crypto ACL's `permit ip` entries (None: cannot be read)."""
+    if acl is None:
+        return None
+    out = []
+    for c in acl.children:
+        w = c.words[1:] if c.arg(0, "").isdigit() else c.words  # sequence numbers
+        if not w or w[0] != "permit":
+            continue
+        if len(w) < 2 or w[1] != "ip":
+            return None
+        rest = w[2:]
+        _, rest = _acl_addr(rest)
+        dst, rest = _acl_addr(rest)
+        if dst is None:
+            return None
+        out.append(dst)
+    return uniq(out)
+
+
+def _acl_addr(w: list[str]) -> tuple[ipaddress.IPv4Network | None, list[str]]:
+    if not w:
+        return None, w
+    if w[0] == "any":
+        return ipaddress.IPv4Network("0.0.0.0/0"), w[1:]
+    if w[0] == "host" and len(w) > 1 and ip_or_none(w[1]):
+        return ipaddress.IPv4Network(w[1]), w[2:]
+    if len(w) > 1 and ip_or_none(w[0]) and ip_or_none(w[1]):
+        try:
+            return ipaddress.IPv4Network(f"{w[0]}/{w[1]}", strict=False), w[2:]
+        except ValueError:  # a wildcard that is not a contiguous mask
+            return None, w[2:]
+    return None, w
+
+
+# -- phase 2 -----------------------------------------------------------------------------------
+
 def _ipsec(t: DeviceTunnel, prof: Node | None, st: _State, dev: DeviceConfig) -> None:
+    """Transform sets (one proposal each, in the order the profile or map entry lists them) with the
+    profile's PFS: `set pfs` absent = PFS off, bare `set pfs` = group 1."""
+    if prof is None:
+        return
+    pfs = prof.first("set", "pfs")
+    group = (N.pfs_read(pfs.arg(2, "")) if pfs.arg(2) else N.PFS_BARE_GROUP) if pfs else None
+    groups = (group,) if group else ()
+    t.set("ipsec.pfs_groups", groups, pfs.line if pfs else prof.line)
     enc: list = []
     integ: list = []
+    props = []
     line = None
-    if prof is not None:
-        for c in prof.find("set", "transform-set"):
-            line = c.line
-            for ts_name in c.words[2:]:
-                ts = st.transform_sets.get(ts_name)
-                if ts is None:
-                    _note(dev, c, f"transform set {ts_name} not found")
-                    continue
-                e, i = _transform(ts)
-                enc += e
-                integ += i
-        t.values["_transform_sets"] = Obs(tuple(w for c in prof.find("set", "transform-set") for w in c.words[2:]),
-                                          line)
+    names = []
+    for c in prof.find("set", "transform-set"):
+        line = line or c.line
+        for ts_name in c.words[2:]:
+            names.append(ts_name)
+            ts = st.transform_sets.get(ts_name)
+            if ts is None:
+                _note(dev, c, f"transform set {ts_name} not found")
+                continue
+            e, i, unknown = _transform(ts)
+            enc += e
+            integ += i
+            props.append(Proposal(tuple(e), tuple(i), groups, label=f"transform-set {ts_name}", line=ts.line,
+                                  unknown=tuple(unknown)))
+    t.values["_transform_sets"] = Obs(tuple(names), line)
     if line is not None:
         t.set("ipsec.encryption", uniq(enc), line)
         t.set("ipsec.integrity", uniq(integ), line)
-    pfs = prof.first("set", "pfs") if prof else None
-    if prof is not None:
-        group = N.pfs_read(pfs.arg(2, "")) if pfs else None
-        t.set("ipsec.pfs_groups", (group,) if group else (), pfs.line if pfs else prof.line)
-        life = prof.first("set", "security-association", "lifetime", "seconds")
-        if life and life.arg(4, "").isdigit():
-            t.set("ipsec.lifetime_s", int(life.words[4]), life.line)
-        elif st.ipsec_lifetime is not None and st.ipsec_lifetime.arg(5, "").isdigit():
-            t.set("ipsec.lifetime_s", int(st.ipsec_lifetime.words[5]), st.ipsec_lifetime.line)
-        else:
-            t.set("ipsec.lifetime_s", N.IPSEC_DEFAULT_LIFETIME, prof.line)
+        t.set("ipsec.proposals", tuple(props), line)
+    life = prof.first("set", "security-association", "lifetime", "seconds")
+    if life and life.arg(4, "").isdigit():
+        t.set("ipsec.lifetime_s", int(life.words[4]), life.line)
+    elif st.ipsec_lifetime is not None and st.ipsec_lifetime.arg(5, "").isdigit():
+        t.set("ipsec.lifetime_s", int(st.ipsec_lifetime.words[5]), st.ipsec_lifetime.line)
+    else:
+        t.set("ipsec.lifetime_s", N.IPSEC_DEFAULT_LIFETIME, prof.line)
 
 
-def _transform(ts: Node) -> tuple[list, list]:
+def _transform(ts: Node) -> tuple[list, list, list]:
     words = [w.lower() for w in ts.words[4:]]
-    enc, integ = [], []
+    enc, integ, unknown = [], [], []
     i = 0
     while i < len(words):
         two = " ".join(words[i:i + 2])
-        if two in N.ESP_ENC_READ:
+        if two in N.ESP_ENC_READ and i + 1 < len(words) and words[i + 1].isdigit():
             enc.append(N.ESP_ENC_READ[two])
             i += 2
             continue
@@ -305,11 +399,28 @@ def _transform(ts: Node) -> tuple[list, list]:
             enc.append(N.ESP_ENC_READ[words[i]])
         elif words[i] in N.ESP_HASH_READ:
             integ.append(N.ESP_HASH_READ[words[i]])
+        elif words[i].startswith(("esp-", "ah-", "comp-")):
+            unknown.append(words[i])
         i += 1
-    return enc, integ
+    return enc, integ, unknown
 
 
-# -- IKEv1 -------------------------------------------------------------------------------------
+# -- phase 1 -----------------------------------------------------------------------------------
+
+def _ike(t: DeviceTunnel, peer, ipsec: Node | None, st: _State, dev: DeviceConfig, from_source, src) -> None:
+    _ipsec(t, ipsec, st, dev)
+    v2name = ipsec.first("set", "ikev2-profile") if ipsec else None
+    v2 = st.v2_profiles.get(v2name.arg(2, "")) if v2name else None
+    if v2 is None and v2name is None and peer is not None and not _isakmp_profile_for(st, peer, ipsec):
+        v2 = next((p for p in st.v2_profiles.values() if _v2_matches(p, peer)), None)
+    if v2 is not None:
+        _ikev2(t, v2, peer, st, dev, from_source)
+    else:
+        _ikev1(t, peer, ipsec, st, dev, from_source)
+    if t.get("local.address") is None and src is not None:
+        _unverified(t, "local", f"the address of tunnel source {' '.join(src.words[2:])} (a placeholder, or an "
+                    "interface without a static address)", src.line)
+
 
 def _isakmp_profile_for(st: _State, peer: ipaddress.IPv4Address, ipsec: Node | None) -> Node | None:
     if ipsec is not None:
@@ -355,64 +466,104 @@ def _ikev1(t: DeviceTunnel, peer, ipsec: Node | None, st: _State, dev: DeviceCon
     t.values["_keyring"] = Obs(ring_used.words[2] if ring_used else None, ring_used.line if ring_used else None)
     if key is not None:
         t.set("ike.psk", key.value, key.line, verifiable=key.clear)
-    # local identity: profile local-address, keyring local-address, tunnel source
-    local = None
+    # the address IKE is sent from: the tunnel source (VTI) or the crypto-map interface; else the
+    # profile's or keyring's local-address (an interface name resolves to its address)
+    local = from_source if from_source[0] is not None else None
     for node in (prof, ring_used):
         la = node.first("local-address") if node else None
-        if la is not None:
+        if la is not None and local is None:
             ip, _ = _interface_ip(st, " ".join(la.words[1:]))
             if ip is not None:
                 local = (ip, la.line)
-                break
-    if local is None and from_source[0] is not None:
-        local = from_source
-    if local is not None:
-        t.set("outside.customer", local[0], local[1])
-    # DPD: per profile, else global
+    _set_local(t, local)
+    # the identity: isakmp profile `self-identity`, else global `crypto isakmp identity`
+    ident = prof.first("self-identity") if prof else None
+    if ident is not None and ident.arg(1) == "fqdn" and ident.arg(2):
+        t.set("local.identity", ident.words[2], ident.line)
+    elif ident is not None and ident.arg(1) == "address" and ip_or_none(ident.arg(2)):
+        t.set("local.identity", ip_or_none(ident.arg(2)), ident.line)
+    elif st.identity is not None and st.identity.arg(3) in ("hostname", "dn"):
+        t.set("local.identity", f"({st.identity.arg(3)})", st.identity.line)
+    # DPD: the profile's keepalive, else the global one
     ka = prof.first("keepalive") if prof else None
     if ka is not None and ka.arg(1, "").isdigit():
-        retry = ka.words[3] if ka.arg(2) == "retry" and ka.arg(3, "").isdigit() else None
-        t.set("dpd.interval_s", int(ka.words[1]), ka.line)
-        t.set("dpd.retries", int(retry) if retry else N.KEEPALIVE_DEFAULT_RETRY, ka.line)
+        retry = int(ka.words[3]) if ka.arg(2) == "retry" and ka.arg(3, "").isdigit() else N.KEEPALIVE_DEFAULT_RETRY
+        # a profile keepalive has no mode keyword: it follows the global `crypto isakmp keepalive` mode
+        glob = st.keepalive.words if st.keepalive is not None else []
+        mode_word = "periodic" if "periodic" in glob else "on-demand"
+        _dpd(t, int(ka.words[1]), retry, mode_word, ka.line, "isakmp profile keepalive")
     elif st.keepalive is not None and st.keepalive.arg(3, "").isdigit():
         g = st.keepalive
-        t.set("dpd.interval_s", int(g.words[3]), g.line)
-        t.set("dpd.retries", int(g.words[4]) if g.arg(4, "").isdigit() else N.KEEPALIVE_DEFAULT_RETRY, g.line)
+        retry = int(g.words[4]) if g.arg(4, "").isdigit() else N.KEEPALIVE_DEFAULT_RETRY
+        mode_word = next((w for w in g.words[4:] if w in ("periodic", "on-demand")), "on-demand")
+        _dpd(t, int(g.words[3]), retry, mode_word, g.line, "crypto isakmp keepalive")
+    else:
+        t.set("dpd", DpdBehaviour(False, None, "no crypto isakmp keepalive: IOS sends no DPD"), t.line)
     _policies(t, st, dev)
 
 
+def _auth_psk(p: Node) -> bool:
+    auth = p.first("authentication")
+    word = (auth.arg(1, "") if auth else "").lower()
+    return len(word) >= 3 and "pre-share".startswith(word)
+
+
 def _policies(t: DeviceTunnel, st: _State, dev: DeviceConfig) -> None:
-    enc, integ, groups, lifetimes = [], [], [], []
+    """Every pre-share ISAKMP policy is a separate phase-1 proposal for every IKEv1 peer (IOS tries them
+    in number order); they are never merged into one union."""
+    enc, integ, groups, lifetimes, props = [], [], [], [], []
     used = []
+    # with a pre-shared key only pre-share policies apply (IOS's default authentication is rsa-sig); a
+    # router with rsa-sig policies only authenticates with certificates: those policies are its proposals
+    cert = not any(_auth_psk(p) for _, p in st.policies) and any(
+        (p.first("authentication") is None or p.first("authentication").arg(1, "").startswith("rsa"))
+        for _, p in st.policies)
+    if cert:
+        _unverified(t, "ike.psk", "certificate authentication (rsa-sig ISAKMP policies): vpncc does not read "
+                    "trustpoints", st.policies[0][1].line)
     for number, p in sorted(st.policies, key=lambda x: x[0]):
-        auth = p.first("authentication")
-        if auth is None or auth.arg(1) != "pre-share":
-            continue  # IOS default authentication is rsa-sig: not usable with a pre-shared key
+        if not (cert or _auth_psk(p)):
+            continue
         used.append(number)
+        unknown = []
         e = p.first("encryption")
-        val = None
         if e is not None:
             spell = " ".join(w.lower() for w in e.words[1:3])
             val = N.ISAKMP_ENC_READ.get(spell) or N.ISAKMP_ENC_READ.get(e.arg(1, "").lower())
-            if val is not None:
-                enc.append(val)
+            if val is None:
+                unknown.append(" ".join(e.words[1:]))
+        else:
+            val = N.ISAKMP_DEFAULT_ENC
+        if val is not None:
+            enc.append(val)
         h = p.first("hash")
         hv = N.ISAKMP_HASH_READ.get(h.arg(1, "").lower()) if h else N.ISAKMP_DEFAULT_HASH
         if hv is not None:
             integ.append(hv)
+        elif h is not None:
+            unknown.append(h.arg(1, ""))
         g = p.first("group")
         group = int(g.words[1]) if g and g.arg(1, "").isdigit() else N.ISAKMP_DEFAULT_GROUP
         groups.append(group)
+        props.append(Proposal((val,) if val else (), (hv,) if hv else (), (group,), label=f"isakmp policy {number}",
+                              line=p.line, unknown=tuple(unknown)))
         life = p.first("lifetime")
-        # only a policy AWS can negotiate (its algorithms) decides the compared lifetime
         aws_able = val is not None and hv is not None and group in DH_GROUPS
         lifetimes.append((int(life.words[1]) if life and life.arg(1, "").isdigit() else N.ISAKMP_DEFAULT_LIFETIME,
                           (life or p).line, aws_able))
     t.values["_isakmp_policies"] = Obs(tuple(used), None)
     t.values["_all_policies"] = Obs(tuple(n for n, _ in st.policies), None)
     if not used:
+        if not st.policies:
+            # IOS then offers its built-in default policies (`show crypto isakmp default policy`), whose
+            # contents differ by release: vpncc does not guess them
+            _unverified(t, "ike.proposals", "no crypto isakmp policy: the router's built-in default ISAKMP "
+                        "policies apply (their suites differ by release)", t.line)
+        else:
+            t.set("ike.proposals", (), st.policies[0][1].line)
         return
     first_line = next(p.line for n, p in sorted(st.policies, key=lambda x: x[0]) if n == used[0])
+    t.set("ike.proposals", tuple(props), first_line)
     t.set("ike.encryption", uniq(enc), first_line)
     t.set("ike.integrity", uniq(integ), first_line)
     t.set("ike.dh_groups", uniq(groups), first_line)
@@ -421,178 +572,3 @@ def _policies(t: DeviceTunnel, st: _State, dev: DeviceConfig) -> None:
     if len({v for v, _, _ in usable}) > 1 and not any("different lifetimes" in n.message for n in dev.notes):
         dev.notes.append(DeviceNote(usable[0][1], "ISAKMP policies AWS could use carry different lifetimes; the "
                                     f"first one's ({usable[0][0]} s) is compared"))
-
-
-# -- IKEv2 -------------------------------------------------------------------------------------
-
-def _v2_matches(prof: Node, peer) -> bool:
-    return any(covers(m.arg(4), m.arg(5), peer) for m in prof.find("match", "identity", "remote", "address"))
-
-
-def _ikev2(t: DeviceTunnel, prof: Node, peer, st: _State, dev: DeviceConfig, from_source) -> None:
-    t.set("ike.version", IkeVersion.IKEV2, prof.line)
-    t.values["_ikev2_profile"] = Obs(prof.words[3], prof.line)
-    key = None
-    for c in prof.find("authentication", "local", "pre-share"):
-        if c.arg(3) == "key":
-            key = _key(c.words[4:], c.line)
-    ring_ref = prof.first("keyring", "local")
-    ring = st.v2_keyrings.get(ring_ref.arg(2, "")) if ring_ref else None
-    t.values["_ikev2_keyring"] = Obs(ring.words[3] if ring else None, ring.line if ring else None)
-    if key is None and ring is not None and peer is not None:
-        for p in ring.find("peer"):
-            if any(covers(a.arg(1), a.arg(2), peer) for a in p.find("address")):
-                t.values["_ikev2_peer"] = Obs(p.arg(1), p.line)
-                for c in p.find("pre-shared-key"):
-                    if c.arg(1) in ("remote",) and key is not None:
-                        continue
-                    key = _key(c.words[2:] if c.arg(1) in ("local", "remote") else c.words[1:], c.line)
-                break
-    if key is not None:
-        t.set("ike.psk", key.value, key.line, verifiable=key.clear)
-    ident = prof.first("identity", "local", "address")
-    local = None
-    if ident is not None and ip_or_none(ident.arg(3)):
-        local = (ip_or_none(ident.arg(3)), ident.line)
-    else:
-        m = prof.first("match", "address", "local")
-        ip = _interface_ip(st, " ".join(m.words[3:]))[0] if m else None
-        if ip is not None:
-            local = (ip, m.line)
-        elif from_source[0] is not None:
-            local = from_source
-    if local is not None:
-        t.set("outside.customer", local[0], local[1])
-    dpd = prof.first("dpd")
-    if dpd is not None and dpd.arg(1, "").isdigit() and dpd.arg(2, "").isdigit():
-        t.set("dpd.interval_s", int(dpd.words[1]), dpd.line)
-        t.set("dpd.retries", int(dpd.words[2]), dpd.line)
-    life = prof.first("lifetime")
-    t.set("ike.lifetime_s", int(life.words[1]) if life and life.arg(1, "").isdigit() else N.IKEV2_DEFAULT_LIFETIME,
-          (life or prof).line)
-    enc, integ, groups = [], [], []
-    line = None
-    pols = [p for p in st.v2_policies
-            if not p.find("match", "address", "local")
-            or any(_interface_ip(st, " ".join(m.words[3:]))[0] == (local[0] if local else None)
-                   for m in p.find("match", "address", "local"))]
-    t.values["_ikev2_policies"] = Obs(tuple(p.arg(3) for p in pols), None)
-    for pol in pols:
-        for ref in pol.find("proposal"):
-            for name in ref.words[1:]:
-                prop = st.proposals.get(name)
-                if prop is None:
-                    _note(dev, ref, f"IKEv2 proposal {name} not found")
-                    continue
-                line = line or prop.line
-                for c in prop.children:
-                    vals = [v.lower() for v in c.words[1:]]
-                    if c.starts("encryption"):
-                        enc += [N.IKEV2_ENC_READ[v] for v in vals if v in N.IKEV2_ENC_READ]
-                    elif c.starts("integrity") or c.starts("prf"):
-                        integ += [N.IKEV2_HASH_READ[v] for v in vals if v in N.IKEV2_HASH_READ]
-                    elif c.starts("group"):
-                        groups += [int(v) for v in vals if v.isdigit()]
-    if not st.v2_policies:
-        enc, integ, groups = (list(x) for x in N.IKEV2_DEFAULT_PROPOSAL)
-        line = prof.line
-    if line is not None:
-        t.set("ike.encryption", uniq(enc), line)
-        t.set("ike.integrity", uniq(integ), line)
-        t.set("ike.dh_groups", uniq(groups), line)
-
-
-# -- routing -----------------------------------------------------------------------------------
-
-def _routes(st: _State, tunnel: str, inside: Obs | None) -> tuple[tuple, int | None]:
-    out = []
-    line = None
-    net30 = inside.value.network if inside is not None else None
-    for r in st.routes:
-        w = r.words[2:]
-        if w[:1] == ["vrf"] or len(w) < 3:
-            continue
-        dest = net_or_none(w[0], w[1])
-        if dest is None:
-            continue
-        via = w[2]
-        nh = ip_or_none(via)
-        if (nh is None and ifname(via) == tunnel) or (nh is not None and net30 is not None and nh in net30):
-            out.append(dest)
-            line = line or r.line
-    return uniq(out), line
-
-
-def _bgp(st: _State, dev: DeviceConfig) -> list[dict[str, Obs]]:
-    if not st.bgp:
-        return []
-    asn_word = st.bgp[0].arg(2, "")
-    for b in st.bgp[1:]:
-        if b.arg(2) != asn_word:
-            _note(dev, b, "a second BGP process: IOS runs one, only the first is read")
-    asn = int(asn_word) if asn_word.isdigit() else None
-    if asn is None:
-        _note(dev, st.bgp[0], "BGP AS number is not a number")
-    procs = [b for b in st.bgp if b.arg(2) == asn_word]
-    nbrs: dict[str, dict[str, Any]] = {}
-    groups: dict[str, dict[str, Any]] = {}
-    default_activate = True
-    timers = None
-
-    def handle(c: Node, af: bool) -> None:
-        words = c.words[:2] + expand(c.words[2:], NEIGHBOR)
-        who, cmd = words[1], words[2] if len(words) > 2 else ""
-        target = nbrs if ip_or_none(who) else groups
-        d = target.setdefault(who, {"line": c.line})
-        if cmd == "remote-as" and len(words) > 3 and words[3].isdigit():
-            d["remote_as"] = (int(words[3]), c.line)
-        elif cmd == "timers" and len(words) > 4 and words[4].isdigit():
-            d["hold"] = (int(words[4]), c.line)
-        elif cmd == "activate":
-            d["activate"] = (True, c.line)
-        elif cmd == "shutdown":
-            d["shutdown"] = c.line
-        elif cmd == "local-as" and len(words) > 3 and words[3].isdigit():
-            d["local_as"] = (int(words[3]), c.line)
-        elif cmd == "peer-group" and len(words) > 3:
-            d["group"] = words[3]
-
-    for b in procs:
-        for c in b.children:
-            if c.starts("neighbor") and len(c.words) > 2:
-                handle(c, False)
-            elif c.starts("no", "bgp", "default", "ipv4-unicast"):
-                default_activate = False
-            elif c.starts("timers", "bgp") and c.arg(3, "").isdigit():
-                timers = (int(c.words[3]), c.line)
-            elif c.starts("address-family", "ipv4") and c.arg(2, "unicast") == "unicast":
-                for cc in c.find("neighbor"):
-                    if len(cc.words) > 2:
-                        handle(cc, True)
-    out = []
-    for ip, d in nbrs.items():
-        g = groups.get(d.get("group", ""), {})
-
-        def pick(k: str):
-            return d.get(k) or g.get(k)
-
-        nb: dict[str, Obs] = {"neighbor": Obs(ipaddress.IPv4Address(ip), d["line"]),
-                              "_router_asn": Obs(asn_word, procs[0].line)}
-        ra = pick("remote_as")
-        if ra:
-            nb["aws_asn"] = Obs(ra[0], ra[1])
-        la = pick("local_as")
-        if la:
-            nb["customer_asn"] = Obs(la[0], la[1])
-        elif asn is not None:
-            nb["customer_asn"] = Obs(asn, procs[0].line)
-        hold = pick("hold") or timers
-        nb["hold_time_s"] = Obs(hold[0], hold[1]) if hold else Obs(N.BGP_DEFAULT_HOLD, d["line"])
-        shut = pick("shutdown")
-        active = default_activate or pick("activate")
-        if shut is not None:
-            nb["enabled"] = Obs(False, shut)
-        elif not active:
-            nb["enabled"] = Obs(False, d["line"])
-        out.append(nb)
-    return out

@@ -109,11 +109,24 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             else:
                 cmds.add([], f"crypto isakmp key {t.ike.psk} address {peer}")
     elif rule == "VPN111":
-        local = str(t.outside.customer)
+        # the address to send IKE from: the one --local-address names (the user says the router owns it),
+        # else the customer gateway's, but only when an interface of this router has it. An address the
+        # router does not own in a local-address statement takes the tunnel down (behind NAT the CGW
+        # address belongs to the NAT device): then only a note.
+        own = prof.local_address
+        local = str(own or t.outside.customer)
+        owned = own is not None or str(t.outside.customer) in (_val(d, "_owned") or ())
         if v2 and v2prof:
-            cmds.add([f"crypto ikev2 profile {v2prof}"], f"identity local address {local}")
-            for p in _val(d, "_ikev2_policies") or ():
-                cmds.add([f"crypto ikev2 policy {p}"], f"match address local {local}")
+            cmds.add([f"crypto ikev2 profile {v2prof}"], f"identity local address {t.outside.customer}")
+            if owned:
+                for p in _val(d, "_ikev2_policies") or ():
+                    cmds.add([f"crypto ikev2 policy {p}"], f"match address local {local}")
+        if not owned:
+            cmds.note(f"tunnel {t.number}: no interface of this router has the customer gateway address "
+                      f"{t.outside.customer}: source IKE from the interface that does (tunnel source, keyring and "
+                      "isakmp profile local-address), or give --local-address if the router is behind NAT")
+        elif v2 and v2prof:
+            pass
         elif not v2 and (isakmp or ring):
             if isakmp:
                 cmds.add([f"crypto isakmp profile {isakmp}"], f"local-address {local}")

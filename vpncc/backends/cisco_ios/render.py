@@ -78,11 +78,15 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
                                      "group": g, "lifetime": t.ike.lifetime_s})
                     number += 1
 
+    kept_esp = {t.number: esp_combos(t.ipsec.encryption, t.ipsec.integrity, lambda e: True, lambda i: True)
+                [:N.MAX_TRANSFORM_SETS] for t in conn.tunnels}
     tunnels = []
     proposal_names: dict[tuple, str] = {}
     for idx, t in enumerate(c.tunnels):
         name = f"{prefix}-{t.number}"
+        # the same cut as expressible(): its lists rebuild every combination, the profile takes six
         combos = esp_combos(t.ipsec.encryption, t.ipsec.integrity, lambda e: True, lambda i: True)
+        combos = [c for c in combos if c in kept_esp.get(t.number, combos)][:N.MAX_TRANSFORM_SETS]
         tsets = [{"name": f"{name}-{k + 1}", "spec": " ".join([N.ESP_ENC[e]] + ([N.ESP_HASH[i]] if i else []))}
                  for k, (e, i) in enumerate(combos)]
         v2 = t.ike.version is IkeVersion.IKEV2
@@ -96,8 +100,11 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
                 proposals.append({"name": name, "encryption": " ".join(N.IKEV2_ENC[e] for e in cbc),
                                   "integrity": hashes, "prf": None, "group": groups})
             if gcm:
-                proposals.append({"name": f"{name}-gcm", "encryption": " ".join(N.IKEV2_ENC[e] for e in gcm),
-                                  "integrity": None, "prf": hashes, "group": groups})
+                # an AEAD proposal cannot hold CBC ciphers: two proposals, in the order of the list
+                # (the strongest first when the list starts with AES-GCM)
+                gp = {"name": f"{name}-gcm", "encryption": " ".join(N.IKEV2_ENC[e] for e in gcm),
+                      "integrity": None, "prf": hashes, "group": groups}
+                proposals.insert(0 if t.ike.encryption[0].is_gcm else len(proposals), gp)
             # a proposal identical to an earlier tunnel's is written once and shared
             for p in proposals:
                 key = (p["encryption"], p["integrity"], p["prf"], p["group"])
@@ -163,5 +170,14 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
         "df_bit_clear": any(t.clear_df for t in c.tunnels),
         "frag_before": any(t.fragment_before_encryption for t in c.tunnels),
         "nat_t_off": profile.nat_traversal is False,
+        "compliance_shield_off": _weak_on_strict_release(c, profile),
         "bgp": bgp, "static": static,
     }
+
+
+def _weak_on_strict_release(conn: Connection, profile: Profile) -> bool:
+    """IOS-XE 17.11+ refuses DH 1/2/5/24 unless the compliance shield is disabled (FN72510, names.py): when
+    the emitted suite still has one (``--crypto file`` with AWS's DH 2 example), the config says so."""
+    if profile.release != "17.11+":
+        return False
+    return any(g in N.WEAK_DH for t in conn.tunnels for g in (*t.ike.dh_groups, *t.ipsec.pfs_groups))

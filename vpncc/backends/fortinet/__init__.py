@@ -38,15 +38,32 @@ class FortinetBackend(Backend):
         "nat_traversal": True,           # FortiOS default; safe behind NAT (AWS: disable if not behind NAT)
     }
 
+    #: ``release`` (``--release``) may name the FortiOS family as well; ``fortios_version`` wins
+    releases: ClassVar[tuple[str, ...]] = names.VERSIONS
+
     @staticmethod
-    def version(options: RenderOptions) -> str | None:
-        return names.normalize_version((options.extra or {}).get("fortios_version"))
+    def version(options: RenderOptions, profile: "Profile | None" = None) -> str | None:
+        raw = (options.extra or {}).get("fortios_version")
+        if raw in (None, "") and profile is not None and profile.release:
+            raw = profile.release
+        return names.normalize_version(raw)
+
+    def crypto_capabilities(self, profile: "Profile", options: RenderOptions) -> Capabilities:
+        """The algorithms and DH groups of the chosen FortiOS family (names.CRYPTO), inside AWS's."""
+        from dataclasses import replace
+
+        caps = names.CRYPTO.get(self.version(options, profile) or names.DEFAULT_VERSION,
+                                names.CRYPTO[names.DEFAULT_VERSION])
+        dh = frozenset(caps["dh"]) & _AWS_DH
+        return replace(self.capabilities, ike_encryption=caps["encryption"], esp_encryption=caps["encryption"],
+                       ike_integrity=caps["integrity"], esp_integrity=caps["integrity"], ike_dh_groups=dh,
+                       pfs_groups=dh, ikev1_gcm=False)
 
     def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
         from .render import NAME_RE, psk_problem
 
         out = super().unsupported(conn, profile, options)
-        version = self.version(options)
+        version = self.version(options, profile)
         if version is None:
             out.append(f"FortiOS version {(options.extra or {}).get('fortios_version')!r} "
                        f"(supported: {', '.join(names.VERSIONS)})")
@@ -55,8 +72,32 @@ class FortinetBackend(Backend):
             if value is not None and (not NAME_RE.match(value) or len(value) > names.NAME_MAX):
                 out.append(f"{label} name {value!r}: FortiOS interface names are at most "
                            f"{names.NAME_MAX} characters of letters, digits, '-', '_' and '.'")
+        # never silently ignore a profile key the FortiGate output does not honour (issue: vrf/zone)
+        if profile.zone:
+            out.append(f"profile zone {profile.zone!r}: vpncc does not yet put FortiGate tunnels in a zone "
+                       "(`set interface` would replace the zone's members; add them with `append interface`)")
+        if profile.vrf:
+            out.append(f"profile vrf {profile.vrf!r}: vpncc does not yet write FortiOS `set vrf` on the tunnel "
+                       "interfaces")
+        opts = getattr(conn, "options", None)
+        if opts is not None and opts.acceleration and profile.nat_traversal is False:
+            out.append("nat_traversal false with an Accelerated VPN (AWS requires NAT-T on: FortiOS "
+                       "`nattraversal forced`)")
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
+            if getattr(t.ike, "auth", "psk") == "certificate":
+                out.append(f"{p}: certificate authentication (FortiOS `authmethod signature` needs a local "
+                           "certificate and AWS's CA imported on the FortiGate; vpncc has no site-profile key "
+                           "for their names yet, so it writes no PKI configuration)")
+            acc = getattr(t, "accepted", None)
+            fam = names.DH_GROUPS.get(version or names.DEFAULT_VERSION, frozenset())
+            for what, groups, allowed in (("phase 1 DH groups", t.ike.dh_groups, acc.ike_dh_groups if acc else None),
+                                          ("PFS groups", t.ipsec.pfs_groups, acc.pfs_groups if acc else None)):
+                left = [g for g in groups if g in fam]
+                if allowed is not None and groups and left and not set(left) & set(allowed):
+                    out.append(f"{p}: {what} {', '.join(map(str, groups))}: FortiOS lacks "
+                               f"{', '.join(str(g) for g in groups if g not in fam) or 'none of them'} and AWS "
+                               f"accepts none of {', '.join(map(str, left))} (use --crypto recommended)")
             if t.ike.psk is not None:
                 why = psk_problem(t.ike.psk)
                 if why:
@@ -75,7 +116,7 @@ class FortinetBackend(Backend):
     def render(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
         from .render import render
 
-        version = self.version(options) or names.DEFAULT_VERSION
+        version = self.version(options, profile) or names.DEFAULT_VERSION
         text = render(conn, profile, version, self.comment(options.header))
         stem = (profile.name_prefix or conn.vpn_connection_id or "aws-vpn")
         return {f"{stem}.fortios.conf": text}

@@ -6,7 +6,11 @@ Two stages, so that a 100,000-line backup reads in a few tens of milliseconds:
    and keeps only the top-level ``config`` blocks the caller asks for. It also repairs what pasted
    snippets (AWS's own example among them) get wrong: a top-level ``config`` opened while another
    block is still open, ``end`` straight after ``edit`` (FortiOS itself reads it as ``next`` +
-   ``end``), AWS's ``!`` comment lines. Each repair that changes meaning becomes a note.
+   ``end``), AWS's ``!`` comment lines. Each repair that changes meaning becomes a note. A multi-word
+   ``config`` counts as a new top-level table only when it starts with a top-level word
+   (:data:`TOP_WORDS`): ``config redistribute "connected"`` stays nested in ``config router bgp``.
+   Multi-VDOM backups keep their ``config global`` and ``config vdom`` / ``edit NAME`` contexts, and
+   the tables inside them are filtered like top-level ones.
 2. The Lark grammar ``grammars/fortios.lark`` (LALR, contextual lexer, one cached parser) parses the
    kept text, and :func:`build` folds repeated blocks/edits the way the CLI applies them.
 """
@@ -35,6 +39,9 @@ class Node:
     settings: dict[str, Setting] = field(default_factory=dict)
     edits: dict[str, "Node"] = field(default_factory=dict)
     blocks: dict[str, "Node"] = field(default_factory=dict)
+    #: ``edit KEY`` entered again (in this or a repeated block): (key, first line, later line). The CLI
+    #: applies the later settings to the same entry, so two pasted "policies" with one id become one.
+    repeats: list[tuple[str, int, int]] = field(default_factory=list)
 
     def get(self, key: str) -> Setting | None:
         return self.settings.get(key)
@@ -66,6 +73,20 @@ def _strip_bang(line: str) -> str:
 #: FortiOS nests `config` a few levels deep (router bgp > neighbor ... ); anything far deeper is not a backup
 MAX_DEPTH = 32
 
+#: first words of FortiOS's top-level tables. A multi-word `config` of one of these while another
+#: block is still open means a pasted snippet forgot an `end`; any other multi-word `config` is a
+#: nested table (`config redistribute "connected"` inside `config router bgp`).
+TOP_WORDS = frozenset({
+    "system", "vpn", "router", "firewall", "user", "log", "webfilter", "antivirus", "ips", "application",
+    "dlp", "wireless-controller", "switch-controller", "endpoint-control", "voip", "icap", "spamfilter",
+    "emailfilter", "report", "wanopt", "web-proxy", "dnsfilter", "alertemail", "certificate", "ftp-proxy",
+    "authentication", "extender-controller", "extension-controller", "gui", "videofilter", "waf", "sctp-filter",
+    "file-filter", "ssh-filter", "cifs", "credential-store", "automation", "ztna", "virtual-patch",
+    "casb", "diameter-filter", "monitoring", "vdom", "global",
+})
+#: `config vdom` + `edit NAME` and `config global` hold whole top-level tables (multi-VDOM backups)
+CONTEXTS = ("vdom", "global")
+
 
 def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Prefiltered:
     lines = text.splitlines()
@@ -74,7 +95,8 @@ def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Pr
     notes: list[tuple[int, str]] = []
     header = None
     structural = 0
-    # stack of [kind, keep, line, name]; kind is "config" or "edit"
+    # stack of [kind, keep, line, name]; kind: "config", "edit", "ctx" (`config vdom`/`config global`)
+    # or "vdom" (`edit NAME` directly inside `config vdom`). Context lines are always kept.
     stack: list[list] = []
     keep = False
     in_string = False
@@ -84,15 +106,22 @@ def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Pr
         out.append(s)
         linemap.append(n)
 
-    def close_all(n: int, why: str) -> None:
+    def base() -> int:
+        """Depth at which top-level tables open: 0, or just inside a VDOM / `config global`."""
+        for j in range(len(stack) - 1, -1, -1):
+            if stack[j][0] in ("ctx", "vdom"):
+                return j + 1
+        return 0
+
+    def close_to(depth: int, n: int, why: str) -> None:
         nonlocal keep
-        opened = stack[0]
+        opened = stack[depth]
         notes.append((opened[2], f"`config {opened[3]}` opened here is not closed before line {n} "
                                  f"({why}); read as if `end` were there"))
-        while stack:
+        while len(stack) > depth:
             kind, k, _, _ = stack.pop()
             if k:
-                emit("next" if kind == "edit" else "end", n)
+                emit("next" if kind in ("edit", "vdom") else "end", n)
         keep = False
 
     for i, raw in enumerate(lines, 1):
@@ -119,7 +148,7 @@ def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Pr
             s = _strip_bang(s)
         word, _, rest = s.partition(" ")
         if word == "set" or word == "unset" or (word == "delete" and stack and stack[-1][0] == "config"):
-            if not stack:
+            if not stack or stack[-1][0] in ("ctx", "vdom"):
                 notes.append((i, f"`{word}` outside any `config` block: ignored"))
                 continue
             if keep:
@@ -134,23 +163,35 @@ def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Pr
 
                 raise InputError(f"`config` blocks nested more than {MAX_DEPTH} deep: not a FortiOS configuration",
                                  path, i, 1, context=raw[:120])
-            path = " ".join(rest.split())
-            if stack and len(path.split()) >= 2:
-                close_all(i, f"a new top-level `config {path}` starts")
-            if not stack:  # a top-level block: kept or skipped as a whole
-                keep = path in wanted
-            stack.append(["config", keep, i, path])
+            cpath = " ".join(rest.split())
+            if cpath in CONTEXTS:
+                if stack:
+                    close_to(0, i, f"`config {cpath}` starts")
+                stack.append(["ctx", True, i, cpath])
+                emit("config " + cpath, i)
+                continue
+            b = base()
+            if len(stack) > b and " " in cpath and cpath.split(" ", 1)[0] in TOP_WORDS:
+                close_to(b, i, f"a new top-level `config {cpath}` starts")
+            if len(stack) == b:  # a top-level table: kept or skipped as a whole
+                keep = cpath in wanted
+            stack.append(["config", keep, i, cpath])
             if keep:
-                emit("config " + path, i)
+                emit("config " + cpath, i)
             continue
         if word == "edit":
             if not stack:
                 notes.append((i, "`edit` outside any `config` block: ignored"))
                 continue
-            if stack[-1][0] == "edit":     # previous entry left without `next`
-                if keep:
+            if stack[-1][0] in ("edit", "vdom"):     # previous entry left without `next`
+                if stack[-1][1]:
                     emit("next", i)
                 stack.pop()
+            if stack[-1][0] == "ctx" and stack[-1][3] == "vdom":   # `config vdom` > `edit root`
+                stack.append(["vdom", True, i, rest])
+                emit(s, i)
+                keep = False
+                continue
             stack.append(["edit", keep, i, rest])
             if keep:
                 emit(s, i)
@@ -158,9 +199,9 @@ def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Pr
                 in_string = _opens_string(rest)
             continue
         if word == "next":
-            if stack and stack[-1][0] == "edit":
-                stack.pop()
-                if keep:
+            if stack and stack[-1][0] in ("edit", "vdom"):
+                kind, k, _, _ = stack.pop()
+                if k:
                     emit("next", i)
             elif stack or keep:
                 notes.append((i, "`next` outside an `edit`: ignored"))
@@ -169,22 +210,22 @@ def prefilter(text: str, tables: tuple[str, ...], path: str | None = None) -> Pr
             if not stack:
                 notes.append((i, "`end` without an open `config` block: ignored"))
                 continue
-            if stack[-1][0] == "edit":     # FortiOS: `end` inside an entry = `next` + `end`
-                stack.pop()
-                if keep:
+            if stack[-1][0] in ("edit", "vdom"):     # FortiOS: `end` inside an entry = `next` + `end`
+                kind, k, _, _ = stack.pop()
+                if k:
                     emit("next", i)
             if stack:
-                stack.pop()
-                if keep:
+                kind, k, _, _ = stack.pop()
+                if k:
                     emit("end", i)
-            if not stack:
+            if len(stack) <= base():
                 keep = False
             continue
         # anything else: a CLI command (show, get, execute, append...) or stray text
         if keep or not stack:
             notes.append((i, f"`{word[:40]}` is not a configuration statement: ignored"))
     if stack:
-        close_all(len(lines) + 1, "the text ends")
+        close_to(0, len(lines) + 1, "the text ends")
     return Prefiltered("\n".join(out) + "\n", linemap, notes, header, structural)
 
 
@@ -256,10 +297,12 @@ def build(tree, linemap: list[int]) -> dict[str, Node]:
                 child = node.edits.get(key)
                 if child is None:
                     child = node.edits[key] = Node(key, orig(tok))
+                else:
+                    node.repeats.append((key, child.line, orig(tok)))
                 fill(child, st.children[1:])
             elif kind == "block":
-                words = [c for c in st.children if isinstance(c, Token) and c.type == "WORD"]
-                path = " ".join(str(w) for w in words)
+                words = [c for c in st.children if isinstance(c, Token) and c.type in ("WORD", "STRING")]
+                path = " ".join(unquote(str(w)) for w in words)
                 child = node.blocks.get(path)
                 if child is None:
                     child = node.blocks[path] = Node(path, orig(words[0]))

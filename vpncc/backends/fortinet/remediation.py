@@ -21,7 +21,6 @@ from .render import context, quote, tunnel_names
 #: rule -> (section, keys) of the per-tunnel settings that fix it
 _TUNNEL_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "VPN110": ("phase1", ("remote-gw",)),
-    "VPN111": ("phase1", ("local-gw",)),
     "VPN200": ("phase1", ("ike-version", "mode", "proposal")),
     "VPN201": ("phase1", ("proposal", "dhgrp")),
     "VPN202": ("phase1", ("keylife",)),
@@ -54,7 +53,12 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
     from . import FortinetBackend
 
     prof, _ = resolve_profile(conn, FortinetBackend(), profile)
-    ctx = context(conn, prof, version, "")
+    # the suite the profile's --crypto mode would compile, so that running + remediation == compiled
+    from ...backends.base import RenderOptions
+    from ...compiler import choose_crypto
+
+    chosen = choose_crypto(conn, FortinetBackend(), prof, RenderOptions(extra={"fortios_version": version})).conn
+    ctx = context(chosen, prof, version, "")
     by_number = {t["number"]: t for t in ctx["tunnels"]}
     matched = match_tunnels(conn, device)
     generated = tunnel_names(conn, prof)
@@ -67,9 +71,19 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
     router: list[tuple[str, str]] = []
     routes: list[dict] = []
     new_tunnels: list[int] = []
+    ipsec_policies: dict[str, list[tuple[str, str]]] = {}   # existing `action ipsec` policy id -> settings
+    new_ipsec: list[int] = []                                # policy-based tunnels without any policy
+    forward: dict[int, set[str]] = {}  # tunnel -> the missing policy directions ("-out", "-in")
+
+    def entry(section: str, n: int) -> str:
+        """The device's own entry: its phase2 may be named differently from its phase1."""
+        d = matched.get(n)
+        if section == "phase2" and d is not None and d.get("fortios.phase2") is not None:
+            return quote(d.value("fortios.phase2"))
+        return dev_name[n]
 
     def put(section: str, n: int, keys: tuple[str, ...] | None) -> None:
-        slot = sections[section].setdefault(dev_name[n], [])
+        slot = sections[section].setdefault(entry(section, n), [])
         for k, v in by_number[n][section]:
             if keys is not None and k not in keys:
                 continue
@@ -111,8 +125,44 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
                     neighbor(n, None)
                 else:
                     routes.extend(r for r in ctx["routes"] if r["device"] == quote(generated[n]))
+        elif f.rule == "VPN111" and n is not None:
+            # never point local-gw at an address this FortiGate does not own (that takes the tunnel down)
+            want = conn.tunnel(n).outside.customer
+            d = matched.get(n)
+            owned = d.value("fortios.owned", ()) if d is not None else ()
+            if want is not None and want in owned:
+                put("phase1", n, ("local-gw",))
+            else:
+                notes.append(f"# tunnel {n}: AWS expects IKE from {want}, which is not an address of this "
+                             f"FortiGate. If it sits behind NAT, leave local-gw on its own address and check that "
+                             f"{want} forwards UDP 500/4500 to it; otherwise correct the customer gateway in AWS "
+                             f"or `set local-gw` under phase1-interface {dev_name[n]} to an address it owns")
+        elif f.rule == "VPN113" and n is not None:
+            sections["phase1"].setdefault(dev_name[n], []).append(("nattraversal", "enable"))
+        elif f.rule in ("VPN130", "VPN222") and n is not None and matched.get(n) is not None \
+                and matched[n].value("policy_based", False):
+            # policy-based tunnel: traffic and the MSS clamp live on its `action ipsec` policy
+            ids = matched[n].value("fortios.ipsec_policies", ())
+            mss = str(conn.tunnel(n).tcp_mss)
+            if ids:
+                for i in ids:
+                    slot = ipsec_policies.setdefault(i, [])
+                    for kv in (("tcp-mss-sender", mss), ("tcp-mss-receiver", mss)):
+                        if kv not in slot:
+                            slot.append(kv)
+            elif n not in new_ipsec:
+                new_ipsec.append(n)
+        elif f.rule == "VPN130" and n is not None:
+            # only the missing direction(s), as the reader named them
+            d = matched.get(n)
+            note = d.get("forwarding").note if d is not None and d.get("forwarding") is not None else ""
+            want = {s for s, words in (("-out", "LAN to AWS"), ("-in", "AWS to LAN")) if words in note}
+            forward[n] = want or {"-out", "-in"}
         elif f.rule in _TUNNEL_KEYS and n is not None:
             sec, keys = _TUNNEL_KEYS[f.rule]
+            d = matched.get(n)
+            if f.rule == "VPN201" and d is not None and d.value("ike.version") != chosen.tunnel(n).ike.version:
+                keys = ("ike-version",) + keys   # the chosen suite is for the other IKE version (GCM: IKEv2 only)
             put(sec, n, keys)
         elif f.rule == "VPN103" and n is not None:
             if f.path and f.path.endswith(".bgp"):
@@ -168,9 +218,22 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
             out += ["    edit 0", f"        set dst {r['dst']}", f"        set device {r['device']}",
                     f"        set distance {r['distance']}", f"        set comment {r['comment']}", "    next"]
         out.append("end")
-    if new_tunnels:
-        pol = [p for p in ctx["policies"] if any(p["name"].startswith(quote(generated[n])[:-1] + "-")
-                                                 for n in new_tunnels)]
+    if new_tunnels or forward:
+        pol = []
+        for n in new_tunnels + [x for x in forward if x not in new_tunnels]:
+            for p in ctx["policies"]:
+                stem = quote(generated[n])[:-1]
+                dirs = forward.get(n, {"-out", "-in"}) if n not in new_tunnels else {"-out", "-in"}
+                if any(p["name"] == f'{stem}{x}"' for x in dirs):
+                    # address the device's own interface name for a tunnel that exists
+                    pol.append({k: (dev_name[n] if v == quote(generated[n]) else v) for k, v in p.items()})
+        used = {a for p in pol for a in (p["srcaddr"] + " " + p["dstaddr"]).split()}
+        addrs = [a for a in ctx["addresses"] if a["name"] in used]
+        if addrs:  # the policies name these objects; (re)defining them is harmless
+            out.append("config firewall address")
+            for a in addrs:
+                out += [f"    edit {a['name']}", f"        set subnet {a['subnet']}", "    next"]
+            out.append("end")
         if pol:
             out.append("config firewall policy")
             for p in pol:
@@ -179,6 +242,24 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
                         f"        set srcaddr {p['srcaddr']}", f"        set dstaddr {p['dstaddr']}",
                         '        set schedule "always"', '        set service "ALL"', "    next"]
             out.append("end")
+    if ipsec_policies or new_ipsec:
+        if len(new_ipsec) > 1:
+            out.append("# FortiOS matches policies top-down: with identical selectors only the first tunnel's "
+                       "policy is used, the second does not take over by itself (route-based tunnels do)")
+        out.append("config firewall policy")
+        for i, settings in ipsec_policies.items():
+            out.append(f"    edit {i}")
+            out.extend(f"        set {k} {v}" for k, v in settings)
+            out.append("    next")
+        for n in new_ipsec:
+            mss = conn.tunnel(n).tcp_mss
+            out += ["    edit 0", f"        set name {quote(matched[n].name + '-ipsec')}",
+                    f"        set srcintf {quote(prof.lan_interface or 'internal')}",
+                    f"        set dstintf {quote(prof.outside_interface or 'wan1')}", '        set srcaddr "all"',
+                    '        set dstaddr "all"', "        set action ipsec", f"        set vpntunnel {dev_name[n]}",
+                    '        set schedule "always"', '        set service "ALL"',
+                    f"        set tcp-mss-sender {mss}", f"        set tcp-mss-receiver {mss}", "    next"]
+        out.append("end")
     if len(out) == 1:
         out.append("# nothing to change")
     return "\n".join(out) + "\n"

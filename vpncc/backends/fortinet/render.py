@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -37,15 +38,21 @@ def tunnel_names(conn: Connection, profile: Profile) -> dict[int, str]:
     """Phase-1/interface names within FortiOS's 15 characters, derived from the connection id:
     ``vpn-0a1b2c3d4e5f60718`` -> ``vpn-e5f60718-0`` / ``-1`` (the last 8 hex digits, as AWS's own
     example does for old 8-digit ids). The suffix is the tunnel's position from ``tunnel_start``,
-    so the two tunnels of a connection never collide."""
+    so the two tunnels of a connection never collide; a prefix too long to fit keeps its head plus a
+    4-digit hash of the whole prefix, so two connections do not collide either."""
     prefix = profile.name_prefix or conn.vpn_connection_id or "aws-vpn"
     m = _VPN_ID.match(prefix)
     base = ("vpn-" + m.group(1)[-8:].lower()) if m else re.sub(r"[^A-Za-z0-9_.\-]", "-", prefix)
     start = profile.tunnel_start if profile.tunnel_start is not None else 0
+    room = names.NAME_MAX - len(f"-{start + len(conn.tunnels) - 1}")
+    if len(base) > room:
+        # too long to fit: keep its head and add a short hash of the whole prefix, so that two
+        # connections whose prefixes share the head (aws-prod-useast1 / aws-prod-useast2) never collide
+        digest = hashlib.sha256(base.encode()).hexdigest()[:4]
+        base = base[: room - 5].rstrip("-_.") + "-" + digest
     out = {}
     for i, t in enumerate(conn.tunnels):
-        suffix = f"-{start + i}"
-        out[t.number] = base[: names.NAME_MAX - len(suffix)] + suffix
+        out[t.number] = f"{base}-{start + i}"
     return out
 
 
@@ -81,6 +88,21 @@ def _groups(groups: tuple[int, ...], version: str, what: str, number: int, notes
     return " ".join(str(g) for g in ok)
 
 
+def _dpd(t: Tunnel, notes: list[str]) -> tuple[int, int]:
+    """DPD retry interval and count. FortiOS flushes a dead peer after interval x (1 + count) seconds
+    (names.py, DPD); values that would take longer than vpncc's detection bound are shortened, visibly."""
+    from ...validate.negotiation import DPD_DETECT_MAX_S
+
+    iv, rc = t.dpd.interval_s, t.dpd.retries
+    if iv * (1 + rc) <= DPD_DETECT_MAX_S:
+        return iv, rc
+    new_rc = max(1, min(rc, DPD_DETECT_MAX_S // iv - 1))
+    new_iv = min(iv, DPD_DETECT_MAX_S // (1 + new_rc))
+    notes.append(f"tunnel {t.number}: DPD {iv} s x {rc} retries would take {iv * (1 + rc)} s to flush a dead "
+                 f"AWS endpoint on FortiOS (retry interval x (1 + retries)); written as {new_iv} s x {new_rc}")
+    return new_iv, new_rc
+
+
 def _mask(net) -> str:
     return f"{net.network_address} {net.netmask}"
 
@@ -96,6 +118,9 @@ def context(conn: Connection, profile: Profile, version: str, header: str) -> di
     outside = quote(profile.outside_interface or "wan1")
     lan = quote(profile.lan_interface or "internal")
     nat = "disable" if profile.nat_traversal is False else "enable"
+    opts = getattr(conn, "options", None)
+    if opts is not None and opts.acceleration:
+        nat = "forced"  # Accelerated VPN: AWS needs UDP 4500 from the start (FortiOS `nattraversal forced`)
     notes: list[str] = []
     tunnels = []
     for t in conn.tunnels:
@@ -106,6 +131,7 @@ def context(conn: Connection, profile: Profile, version: str, header: str) -> di
         v1 = t.ike.version.value == "ikev1"
         dhgrp = _groups(t.ike.dh_groups, version, "phase 1", t.number, notes)
         pfs = _groups(t.ipsec.pfs_groups, version, "phase 2 PFS", t.number, notes)
+        dpd_iv, dpd_rc = _dpd(t, notes)
         tunnels.append({
             "number": t.number, "name": quote(name),
             # (key, value) pairs in CLI order; remediation re-uses them key by key
@@ -115,7 +141,7 @@ def context(conn: Connection, profile: Profile, version: str, header: str) -> di
                ("dhgrp", dhgrp),
                ("keylife", str(t.ike.lifetime_s)), ("local-gw", str(t.outside.customer)),
                ("remote-gw", str(t.outside.aws)), ("psksecret", quote(t.ike.psk)), ("dpd", "on-idle"),
-               ("dpd-retryinterval", str(t.dpd.interval_s)), ("dpd-retrycount", str(t.dpd.retries)),
+               ("dpd-retryinterval", str(dpd_iv)), ("dpd-retrycount", str(dpd_rc)),
                ("nattraversal", nat)],
             "phase2": [("phase1name", quote(name)), ("proposal", " ".join(p2))]
             + ([("pfs", "enable"), ("dhgrp", pfs)] if pfs else [("pfs", "disable")])

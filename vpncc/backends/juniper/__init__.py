@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
-from ...ir import Connection
+from dataclasses import replace
+
+from ...ir import Connection, Integrity
 from ..base import Backend, Capabilities, RenderOptions
 from . import names as N
 
@@ -24,6 +26,8 @@ class JuniperBackend(Backend):
     capabilities: ClassVar[Capabilities] = Capabilities(
         ipv6_inside=True,
         formats=("set", "curly"),
+        ike_encryption=frozenset(N.IKE_ENCRYPTION),
+        esp_encryption=frozenset(N.ESP_ENCRYPTION),
         ike_integrity=frozenset(N.IKE_INTEGRITY),
         ike_dh_groups=_AWS_JUNOS_DH,
         esp_integrity=frozenset(N.ESP_INTEGRITY),
@@ -39,14 +43,33 @@ class JuniperBackend(Backend):
         "remote_networks": [],
     }
     comment_prefix: ClassVar[str] = "#"
+    releases: ClassVar[tuple[str, ...]] = N.RELEASES
+
+    def crypto_capabilities(self, profile: "Profile", options: RenderOptions) -> Capabilities:
+        """What the chosen Junos release offers (names.py RELEASE_*: DH 15/16/21 and IKE sha-512 from the
+        current CLI Reference, "21.x+"; the older list for 15.1X49..20.x)."""
+        rel = profile.release or N.DEFAULT_RELEASE
+        dh = frozenset(g for g in N.RELEASE_DH[rel] if g != 1)
+        integ = frozenset(i for i in N.IKE_INTEGRITY if N.RELEASE_SHA512_IKE[rel] or i is not Integrity.SHA2_512)
+        return replace(self.capabilities, ike_dh_groups=dh, pfs_groups=dh, ike_integrity=integ)
 
     # -- compile ------------------------------------------------------------------------------
     def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
         from .render import longest_name, outside_interface
 
         out = super().unsupported(conn, profile, options)
+        rel = profile.release or N.DEFAULT_RELEASE
+        caps = self.crypto_capabilities(profile, options)
         for t in conn.tunnels:
             p = f"tunnel {t.number}"
+            for label, values, allowed, base_allowed in (
+                    ("IKE integrity", t.ike.integrity, caps.ike_integrity, self.capabilities.ike_integrity),
+                    ("IKE DH group", t.ike.dh_groups, caps.ike_dh_groups, self.capabilities.ike_dh_groups),
+                    ("PFS group", t.ipsec.pfs_groups, caps.pfs_groups, self.capabilities.pfs_groups)):
+                # the release narrows what the class capabilities (the newest release) allow
+                if values and all(v not in allowed for v in values) and any(v in base_allowed for v in values):
+                    out.append(f"{p}: {label} " + ", ".join(str(getattr(v, "value", v)) for v in values)
+                               + f" (not in Junos {rel})")
             lo, hi = N.LIFETIME_RANGE
             if not lo <= t.ike.lifetime_s <= hi:
                 out.append(f"{p}: IKE lifetime {t.ike.lifetime_s} s (Junos: {lo}..{hi})")

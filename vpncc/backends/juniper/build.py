@@ -8,54 +8,113 @@ import ipaddress
 from typing import Any
 
 from ...validate.model import Obs
+from ...validate.negotiation import DpdBehaviour, Proposal
 from . import names as N
 from .device import V, JunosDevice, JunosTunnel, Obj, State, to_asn, to_int
 
 # -- tunnels ------------------------------------------------------------------------------
 
-def _algos(st: State, table: dict[str, Obj], names: list[V], ike: bool) -> dict[str, Any]:
-    enc: list[V] = []
-    integ: list[V] = []
-    dh: list[V] = []
+def _proposal(st: State, table: dict[str, Obj], name: str, pline: int, pfs: tuple[int, ...],
+              ike: bool) -> tuple[Proposal, V | None] | None:
+    """One configured proposal as the device offers it (IKE: its dh-group; ESP: the policy's PFS group),
+    and its lifetime. A proposal holds one value of each kind."""
+    p = table.get(name)
+    if p is None:
+        st.notes.append((pline, f"{'IKE' if ike else 'IPsec'} proposal {name} is referenced but not configured"))
+        return None
+    unknown: list[str] = []
+    enc: tuple = ()
+    e = p.get("encryption-algorithm")
+    if e is not None:
+        v = N.READ_ENCRYPTION.get(e[0])
+        enc = (v,) if v is not None else ()
+        if v is None:
+            unknown.append(e[0])
+    integ: tuple = ()
+    a = p.get("authentication-algorithm")
+    if a is not None:
+        v = (N.READ_IKE_INTEGRITY if ike else N.READ_ESP_INTEGRITY).get(a[0])
+        integ = (v,) if v is not None else ()
+        if v is None:
+            unknown.append(a[0])
+    dh: tuple[int, ...] = pfs
+    if ike:
+        g = p.get("dh-group")
+        grp = N.dh_from_keyword(g[0]) if g is not None else None
+        dh = (grp,) if grp is not None else ()
+        if g is not None and grp is None:
+            unknown.append(g[0])
+    else:
+        proto = p.get("protocol")
+        if proto is not None and proto[0] != "esp":
+            unknown.append(f"protocol {proto[0]}")
+    lt = p.get("lifetime-seconds")
     life: V | None = None
-    gcm_only = True
-    for name, pline in names:
-        p = table.get(name)
-        if p is None:
-            st.notes.append((pline, f"{'IKE' if ike else 'IPsec'} proposal {name} is referenced but not "
-                                    "configured (predefined proposals are not read)"))
-            continue
-        e = p.get("encryption-algorithm")
-        if e is not None:
-            val = (N.IKE_ENCRYPTION_R if ike else N.ESP_ENCRYPTION_R).get(e[0])
-            if val is None:
-                st.notes.append((e[1], f"proposal {name}: encryption-algorithm {e[0]} is not one AWS accepts"))
-            else:
-                enc.append((val, e[1]))
-                gcm_only = gcm_only and val.is_gcm
-        a = p.get("authentication-algorithm")
-        if a is not None:
-            val = (N.IKE_INTEGRITY_R if ike else N.ESP_INTEGRITY_R).get(a[0])
-            if val is None:
-                st.notes.append((a[1], f"proposal {name}: authentication-algorithm {a[0]} is not one AWS accepts"))
-            else:
-                integ.append((val, a[1]))
-        if ike:
-            g = p.get("dh-group")
-            if g is not None:
-                grp = N.dh_from_keyword(g[0])
-                if grp is None:
-                    st.notes.append((g[1], f"proposal {name}: unknown dh-group {g[0]}"))
-                else:
-                    dh.append((grp, g[1]))
-        lt = p.get("lifetime-seconds")
-        if lt is not None and not (lt[0].isascii() and lt[0].isdigit()):
-            st.notes.append((lt[1], f"proposal {name}: lifetime-seconds {lt[0][:20]!r} is not a number"))
-            lt = None
-        if life is None:
-            life = (to_int(lt[0]), lt[1]) if lt is not None else (
-                N.DEFAULT_IKE_LIFETIME if ike else N.DEFAULT_IPSEC_LIFETIME, p.line)
-    return {"enc": enc, "int": integ, "dh": dh, "life": life}
+    if lt is not None and not (lt[0].isascii() and lt[0].isdigit()):
+        st.notes.append((lt[1], f"proposal {name}: lifetime-seconds {lt[0][:20]!r} is not a number"))
+    elif lt is not None:
+        life = (to_int(lt[0]), lt[1])
+    return Proposal(enc, integ, dh, label=name, line=p.line, unknown=tuple(unknown)), life
+
+
+def _proposals(st: State, t: JunosTunnel, kind: str, pol: Obj, names: list[V],
+               pfs: tuple[int, ...]) -> tuple[list[Proposal], V | None]:
+    """Every proposal of an IKE or IPsec policy in the policy's order (configured ones, else the
+    predefined proposal set's), and the lifetime of the first."""
+    ike = kind == "ike"
+    out: list[Proposal] = []
+    life: V | None = None
+    if names:
+        for name, pline in names:
+            got = _proposal(st, st.ike_proposals if ike else st.esp_proposals, name, pline, pfs, ike)
+            if got is not None:
+                out.append(got[0])
+                if life is None:
+                    life = got[1] or ((N.DEFAULT_IKE_LIFETIME if ike else N.DEFAULT_IPSEC_LIFETIME),
+                                      got[0].line)
+        return out, life
+    pset = pol.get("proposal-set")
+    if pset is None:
+        return out, life
+    table = N.IKE_PROPOSAL_SETS if ike else N.IPSEC_PROPOSAL_SETS
+    entries = table.get(pset[0])
+    if entries is None:
+        _unverified(t, f"{kind}.proposals", f"proposal-set {pset[0]} (line {pset[1]})", pset[1])
+        return out, life
+    for label, e, a, g in entries:
+        enc = N.READ_ENCRYPTION[e]
+        integ = (N.READ_IKE_INTEGRITY if ike else N.READ_ESP_INTEGRITY)[a] if a else None
+        groups = (g,) if ike else (pfs or ((g,) if g else ()))
+        out.append(Proposal((enc,), (integ,) if integ else (), groups, label=f"{pset[0]}: {label}", line=pset[1]))
+    life = ((N.DEFAULT_IKE_LIFETIME if ike else N.DEFAULT_IPSEC_LIFETIME), pset[1])
+    return out, life
+
+
+def _unverified(t: JunosTunnel, prefix: str, message: str, line: int | None) -> None:
+    cur = t.get("unverified")
+    value = dict(cur.value) if cur is not None else {}
+    value[prefix] = message
+    t.set("unverified", value, cur.line if cur is not None else line)
+
+
+def _flat(t: JunosTunnel, props: list[Proposal], phase: str) -> None:
+    """The older flat keys (union of the proposals), kept for remediation."""
+    def uniq(values) -> tuple:
+        return tuple(dict.fromkeys(values))
+
+    line = props[0].line if props else None
+    enc = uniq(e for p in props for e in p.encryption)
+    integ = uniq(i for p in props for i in p.integrity)
+    dh = uniq(g for p in props for g in p.dh_groups)
+    if enc:
+        t.set(f"{phase}.encryption", enc, line)
+    if phase == "ike":
+        if integ:
+            t.set("ike.integrity", integ, line)
+        if dh:
+            t.set("ike.dh_groups", dh, line)
+    elif enc:
+        t.set("ipsec.integrity", integ, line)
 
 
 def _uniq(values: list[V]) -> tuple[tuple, int] | None:
@@ -87,6 +146,10 @@ def _psk(o: Obj) -> tuple[str, int, bool] | None:
 def build(st: State, dev: JunosDevice) -> None:
     dev.flow_mss = st.flow_mss
     dev.units = set(st.units)
+    dev.iface_zone = {i: z for z, o in st.zones.items() for i, _ in o.lists.get("interfaces", ())}
+    dev.owned = {a.ip for addrs in st.addresses.values() for a, _ in addrs}
+    dev.iface_inbound = {(i, k) for (_, i), o in st.zone_ifaces.items() for k in ("services", "protocols")
+                         if o.lists.get(k)}
     used_gateways: set[str] = set()
     unit_nets: dict[int, list[ipaddress.IPv4Network]] = {
         u: [a.network for a, _ in o.lists.get("inet", ()) if isinstance(a, ipaddress.IPv4Interface)]
@@ -107,6 +170,7 @@ def build(st: State, dev: JunosDevice) -> None:
                 _ike(st, t, gw_name[0], gw, disabled)
         _ipsec(st, t, vpn, disabled)
         _unit(st, t, vpn, disabled, unit_nets)
+        _facts(st, t)
         _disabled(t, disabled)
         dev.tunnels.append(t)
     for gname, gw in st.gateways.items():
@@ -149,9 +213,6 @@ def _policy(st: State, t: JunosTunnel, kind: str, ref: V | None, owner: str,
     _off(disabled, pol)
     names = pol.lists.get("proposals", [])
     t.refs["ike_proposals" if kind == "ike" else "esp_proposals"] = [n for n, _ in names]
-    pset = pol.get("proposal-set")
-    if pset is not None:
-        st.notes.append((pset[1], f"{label} policy {ref[0]}: proposal-set {pset[0]} is not read"))
     return pol, names
 
 
@@ -164,22 +225,16 @@ def _ike(st: State, t: JunosTunnel, gname: str, gw: Obj, disabled: list[tuple[in
             t.set("outside.aws", ipaddress.IPv4Address(addrs[0][0]), addrs[0][1])
         except ValueError:
             st.notes.append((addrs[0][1], f"gateway {gname}: peer {addrs[0][0]} is not an IPv4 address"))
-    ident = gw.get("local-identity") or gw.get("local-address")
-    if ident is not None:
-        try:
-            t.set("outside.customer", ipaddress.IPv4Address(ident[0]), ident[1])
-        except ValueError:
-            st.notes.append((ident[1], f"gateway {gname}: local identity {ident[0]} is not an IPv4 address"))
+    _local(st, t, gname, gw)
+    nat = gw.get("no-nat-traversal")
+    # NAT-T is on unless `no-nat-traversal` (Junos detects NAT during phase 1 and floats to UDP 4500)
+    t.set("nat_t", nat is None, nat[1] if nat else gw.line)
     ver = gw.get("version")
     if ver is not None and ver[0] in N.IKE_VERSION_R:
         t.set("ike.version", N.IKE_VERSION_R[ver[0]], ver[1])
     else:
         t.set("ike.version", N.DEFAULT_IKE_VERSION, gw.line)
-    if gw.get("dpd") is not None:
-        dline = gw.get("dpd")[1]
-        iv, th = gw.get("dpd-interval"), gw.get("dpd-threshold")
-        t.set("dpd.interval_s", iv[0] if iv else N.DEFAULT_DPD_INTERVAL, iv[1] if iv else dline)
-        t.set("dpd.retries", th[0] if th else N.DEFAULT_DPD_THRESHOLD, th[1] if th else dline)
+    _dpd(t, gname, gw)
     found = _policy(st, t, "ike", gw.get("ike-policy"), f"gateway {gname}", disabled)
     if found is None:
         return
@@ -192,33 +247,102 @@ def _ike(st: State, t: JunosTunnel, gname: str, gw: Obj, disabled: list[tuple[in
     psk = _psk(pol)
     if psk is not None:
         t.set("ike.psk", psk[0], psk[1], verifiable=psk[2])
-    a = _algos(st, st.ike_proposals, names, ike=True)
-    for key, vals in (("ike.encryption", a["enc"]), ("ike.integrity", a["int"]), ("ike.dh_groups", a["dh"])):
-        u = _uniq(vals)
-        if u is not None:
-            t.set(key, u[0], u[1])
-    if a["life"] is not None:
-        t.set("ike.lifetime_s", a["life"][0], a["life"][1])
+    elif pol.get("certificate") is not None:
+        _unverified(t, "ike.psk", "certificate authentication (the certificate is not compared)",
+                    pol.get("certificate")[1])
+    props, life = _proposals(st, t, "ike", pol, names, ())
+    if props:
+        t.set("ike.proposals", tuple(props), props[0].line)
+        _flat(t, props, "ike")
+    if life is not None:
+        t.set("ike.lifetime_s", life[0], life[1])
+
+
+def _local(st: State, t: JunosTunnel, gname: str, gw: Obj) -> None:
+    """The address IKE leaves from (`local-address`, else the external interface's first address) and the
+    identity sent when `local-identity` sets one (without it Junos sends that address)."""
+    la = gw.get("local-address")
+    ext = gw.get("external-interface")
+    addr: V | None = None
+    if la is not None:
+        try:
+            addr = (ipaddress.IPv4Address(la[0]), la[1])
+        except ValueError:
+            st.notes.append((la[1], f"gateway {gname}: local-address {la[0]} is not an IPv4 address"))
+    elif ext is not None:
+        t.refs["external"] = _logical(ext[0])
+        found = st.addresses.get(_logical(ext[0]))
+        if found:
+            addr = (found[0][0].ip, found[0][1])
+    if ext is not None:
+        t.refs["external"] = _logical(ext[0])
+    if addr is not None:
+        t.set("local.address", addr[0], addr[1])
+    ident = gw.get("local-identity")
+    if ident is not None:
+        (kind, value), line = ident
+        if kind == "inet":
+            try:
+                t.set("local.identity", ipaddress.IPv4Address(value), line)
+            except ValueError:
+                st.notes.append((line, f"gateway {gname}: local identity {value} is not an IPv4 address"))
+        else:
+            t.set("local.identity", value, line)
+    legacy = (ident if ident is not None and ident[0][0] == "inet" else None)
+    legacy_value = legacy[0][1] if legacy else (la[0] if la is not None else None)
+    if legacy_value is not None:
+        try:
+            t.set("outside.customer", ipaddress.IPv4Address(legacy_value), (legacy or la)[1])
+        except ValueError:
+            pass
+
+
+def _dpd(t: JunosTunnel, gname: str, gw: Obj) -> None:
+    on = gw.get("dpd")
+    if on is None:
+        t.set("dpd", DpdBehaviour(False, None, f"gateway {gname} has no dead-peer-detection"), gw.line)
+        return
+    iv, th, mode = gw.get("dpd-interval"), gw.get("dpd-threshold"), gw.get("dpd-mode")
+    interval = iv[0] if iv else N.DEFAULT_DPD_INTERVAL
+    threshold = th[0] if th else N.DEFAULT_DPD_THRESHOLD
+    how = mode[0] if mode else N.DEFAULT_DPD_MODE
+    when = {"optimized": "while it sends traffic and receives none",
+            "probe-idle-tunnel": "when the tunnel is idle",
+            "always-send": "every interval"}[how]
+    text = (f"dead-peer-detection {how}: R-U-THERE {when}, every {interval} s, peer dead after {threshold} "
+            f"unanswered" + ("" if iv or th else " (Junos defaults)"))
+    t.set("dpd", DpdBehaviour(True, float(interval * threshold), text, "clear"), on[1])
+    t.set("dpd.interval_s", interval, iv[1] if iv else on[1])
+    t.set("dpd.retries", threshold, th[1] if th else on[1])
 
 
 def _ipsec(st: State, t: JunosTunnel, vpn: Obj, disabled: list[tuple[int, str]]) -> None:
+    est = vpn.get("establish")
+    if est is not None and est[0] == "immediately":
+        t.set("initiates", "always", est[1])
+        d = t.get("dpd")
+        if d is not None and d.value.enabled:
+            t.set("dpd", DpdBehaviour(True, d.value.detect_s, d.value.how, "restart"), d.line)
     found = _policy(st, t, "ipsec", vpn.get("ipsec-policy"), f"vpn {t.name}", disabled)
     if found is None:
         return
     pol, names = found
-    a = _algos(st, st.esp_proposals, names, ike=False)
-    enc = _uniq(a["enc"])
-    if enc is not None:
-        t.set("ipsec.encryption", enc[0], enc[1])
-        integ = _uniq(a["int"])
-        t.set("ipsec.integrity", integ[0] if integ else (), integ[1] if integ else enc[1])
-    if a["life"] is not None:
-        t.set("ipsec.lifetime_s", a["life"][0], a["life"][1])
-    pfs = pol.get("pfs")
-    if pfs is not None and N.dh_from_keyword(pfs[0]) is not None:
-        t.set("ipsec.pfs_groups", (N.dh_from_keyword(pfs[0]),), pfs[1])
-    else:
-        t.set("ipsec.pfs_groups", (), pol.line)
+    pfs_kw = pol.get("pfs")
+    pfs: tuple[int, ...] = ()
+    if pfs_kw is not None and N.dh_from_keyword(pfs_kw[0]) is not None:
+        pfs = (N.dh_from_keyword(pfs_kw[0]),)
+    props, life = _proposals(st, t, "ipsec", pol, names, pfs)
+    if props:
+        t.set("ipsec.proposals", tuple(props), props[0].line)
+        _flat(t, props, "ipsec")
+    if life is not None:
+        t.set("ipsec.lifetime_s", life[0], life[1])
+    groups = tuple(dict.fromkeys(g for p in props for g in p.dh_groups))
+    t.set("ipsec.pfs_groups", groups, pfs_kw[1] if pfs_kw else pol.line)
+
+
+def _logical(name: str) -> str:
+    return name if "." in name else name + ".0"
 
 
 def _unit(st: State, t: JunosTunnel, vpn: Obj, disabled: list[tuple[int, str]],
@@ -247,6 +371,9 @@ def _unit(st: State, t: JunosTunnel, vpn: Obj, disabled: list[tuple[int, str]],
         mtu = u.get("inet-mtu")
         if mtu is not None:
             t.set("mtu", mtu[0], mtu[1])
+        else:
+            t.set("mtu", N.ST0_DEFAULT_MTU, u.line,
+                  note=f"st0.{num} has no family inet mtu: it runs at the st0 default of {N.ST0_DEFAULT_MTU}")
     # MSS: the st0 unit's own tcp-mss and the global IPsec VPN clamp both apply; the lower one wins.
     if u is not None and u.get("inet-tcp-mss") is not None:
         t.refs["unit_mss"] = u.get("inet-tcp-mss")[0]
@@ -265,6 +392,56 @@ def _unit(st: State, t: JunosTunnel, vpn: Obj, disabled: list[tuple[int, str]],
                         rline = rline or hline
     if routes:
         t.set("static_routes", tuple(routes), rline)
+
+
+# -- what the SRX's zones let through ----------------------------------------------------------
+# An interface passes traffic only as a member of a security zone; traffic to the SRX itself (IKE, BGP)
+# needs the zone's `host-inbound-traffic` (system-services ike / protocols bgp, or `all`, minus `except`
+# entries). Host-inbound settings on the zone's interface entry replace the zone-level ones for that
+# interface (Junos Security Policies guide, "Supported System Services for Host Inbound Traffic" /
+# "host-inbound-traffic" at [edit security zones security-zone Z interfaces I]). Only a config that has
+# zones is judged: a paste of the VPN statements alone says nothing about them.
+
+def _zone_of(st: State, iface: str) -> str | None:
+    return next((z for z, o in st.zones.items() if any(i == iface for i, _ in o.lists.get("interfaces", ()))), None)
+
+
+def _allows(st: State, zone: str, iface: str, kind: str, name: str) -> tuple[bool, int]:
+    io = st.zone_ifaces.get((zone, iface))
+    src = io if io is not None and io.lists.get(kind) else st.zones[zone]
+    vals = [v for v, _ in src.lists.get(kind, ())]
+    line = (src.lists.get(kind) or [(None, src.line)])[0][1]
+    return (name in vals or "all" in vals) and "!" + name not in vals, line
+
+
+def _facts(st: State, t: JunosTunnel) -> None:
+    if not st.zones:
+        return
+    ext = t.refs.get("external")
+    if ext is not None:
+        zone = _zone_of(st, ext)
+        if zone is not None:
+            ok, line = _allows(st, zone, ext, "services", "ike")
+            t.set("ike_permitted", ok, line, note="" if ok else
+                  f"zone {zone} (external interface {ext}) lacks host-inbound-traffic system-services ike")
+        elif ext in st.addresses:
+            t.set("ike_permitted", False, st.addresses[ext][0][1],
+                  note=f"the external interface {ext} is in no security zone")
+    unit = t.refs.get("unit")
+    if unit is None:
+        return
+    ifname = f"st0.{unit}"
+    zone = _zone_of(st, ifname)
+    uline = st.units[unit].line if unit in st.units else t.line
+    if zone is None:
+        t.set("forwarding", False, uline, note=f"{ifname} is in no security zone: the SRX drops its traffic")
+        return
+    t.refs["zone"] = zone
+    t.set("forwarding", True, uline)
+    if st.neighbors:
+        ok, line = _allows(st, zone, ifname, "protocols", "bgp")
+        t.set("bgp_permitted", ok, line, note="" if ok else
+              f"zone {zone} ({ifname}) lacks host-inbound-traffic protocols bgp")
 
 
 def _in_nets(hop: str, nets: list[ipaddress.IPv4Network]) -> bool:
@@ -309,6 +486,17 @@ def _neighbors(st: State, dev: JunosDevice) -> None:
         if hold is not None and not (hold[0].isascii() and hold[0].isdigit()):
             st.notes.append((hold[1], f"hold-time {hold[0][:20]!r} is not a number"))
             hold = None
+        # export: the most specific level that has one applies (neighbor, else group, else bgp)
+        exports = nb.lists.get("export") or g.lists.get("export") or b.lists.get("export") or []
+        if exports:
+            missing = [name for name, _ in exports if name not in st.policies]
+            entry["outbound_filter"] = Obs(True, exports[0][1])
+            entry["export_policy_defined"] = Obs(
+                not missing, exports[0][1],
+                note=f"export policy {', '.join(missing)} is referenced but no policy-options policy-statement "
+                     "defines it" if missing else "")
+        else:
+            entry["outbound_filter"] = Obs(False, nb.line, note=f"BGP group {gname} has no export policy")
         if hold is not None:
             entry["hold_time_s"] = Obs(to_int(hold[0]), hold[1])
         else:

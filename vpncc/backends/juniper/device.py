@@ -30,6 +30,12 @@ class JunosDevice(DeviceConfig):
     flow_mss: V | None = None
     #: neighbor address -> commands that turn it back on
     bgp_enable: dict[ipaddress.IPv4Address, list[str]] = field(default_factory=dict)
+    #: logical interface -> security zone (every zone membership the config shows)
+    iface_zone: dict[str, str] = field(default_factory=dict)
+    #: IPv4 addresses configured on the device's (non-st0) interfaces
+    owned: set[ipaddress.IPv4Address] = field(default_factory=set)
+    #: (interface, "services"|"protocols") that carry their own host-inbound-traffic list in their zone
+    iface_inbound: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass
@@ -71,6 +77,17 @@ class State:
         self.groups: dict[tuple[str, str], Obj] = {}
         self.neighbors: dict[tuple[str, str, str], Obj] = {}
         self.routes: dict[str, dict[ipaddress.IPv4Network, list[V]]] = {}
+        #: security zone -> Obj: lists "interfaces" (logical names), "services"/"protocols" (zone-level
+        #: host-inbound-traffic, "except" entries as "!name")
+        self.zones: dict[str, Obj] = {}
+        #: (zone, interface) -> Obj with the same "services"/"protocols" lists at the interface level
+        self.zone_ifaces: dict[tuple[str, str], Obj] = {}
+        #: logical interface (ge-0/0/0.0) -> its IPv4 addresses
+        self.addresses: dict[str, list[V]] = {}
+        #: policy-options policy-statement names
+        self.policies: set[str] = set()
+        #: routing instance -> its interfaces
+        self.instance_ifaces: dict[str, list[V]] = {}
         self.notes: list[tuple[int, str]] = []
         self.tokens: tuple[str, ...] = ()   # the statement being interpreted
 

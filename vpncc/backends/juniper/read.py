@@ -13,13 +13,14 @@ import re
 
 from ...errors import InputError
 from ...validate.model import DeviceNote
+from . import names as N
 from .build import build
 from .device import JunosDevice, Obj, State, to_asn, to_int
 from .syntax import Config, apply_commands, expand_groups, looks_like_set, parse_curly, parse_set, relevant
 
 # -- vendor detection ----------------------------------------------------------------------------
 
-_JUNOS = re.compile(r"^\s*(set |deactivate |delete |activate )?(security|interfaces|protocols|routing-options|"
+_JUNOS = re.compile(r"^\s*(\S+@[\w.:-]+[#%]\s*)?(set |deactivate |delete |activate |edit )?(security|interfaces|protocols|routing-options|"
                     r"policy-options|routing-instances|system|groups|apply-groups|version|chassis|snmp|firewall|"
                     r"applications|schedulers|class-of-service|forwarding-options|vlans|services|access|"
                     r"logical-systems|event-options|tenants|poe|switch-options|bridge-domains)\b[^=\n]*$", re.M)
@@ -64,8 +65,8 @@ def read(text: str, path: str | None = None) -> JunosDevice:
     st = State()
     st.notes.extend(notes)
     for e in cfg.entries:
-        t = e.tokens
-        inactive = cfg.inactive_at(t)
+        t = _unquoted(e.tokens)
+        inactive = cfg.inactive_at(e.tokens)
         st.tokens = t
         try:
             _interpret(st, t, e.line, inactive)
@@ -75,6 +76,17 @@ def read(text: str, path: str | None = None) -> JunosDevice:
     build(st, dev)
     dev.notes.extend(DeviceNote(line, msg) for line, msg in sorted(st.notes, key=lambda n: n[0]))
     return dev
+
+
+def _unquoted(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Quoted names (``gateway "gw 1"``) as Junos means them; a key stays as written (build.py decodes it)."""
+    if not any(t[:1] == '"' for t in tokens):
+        return tokens
+    out = []
+    for i, tok in enumerate(tokens):
+        key = i >= 2 and tokens[i - 2] == "pre-shared-key"
+        out.append(tok if key else N.unquote(tok))
+    return tuple(out)
 
 
 def _mask(tokens: tuple[str, ...]) -> str:
@@ -103,6 +115,21 @@ def _interpret(st: State, t: tuple[str, ...], line: int, inactive: tuple[int, in
         if rest:
             _attr(st, kind, t[3], o, rest, line)
         return
+    if t[0] == "security" and n >= 4 and t[1] == "zones" and t[2] == "security-zone":
+        if inactive is None:
+            _zone(st, t[3], t[4:], line)
+        return
+    if t[0] == "policy-options" and n >= 3 and t[1] == "policy-statement":
+        if inactive is None or inactive[0] > 3:
+            st.policies.add(t[2])
+        return
+    if t[0] == "interfaces" and n >= 8 and t[1] != "st0" and t[2] == "unit" and t[4:7] == ("family", "inet", "address"):
+        if inactive is None:
+            try:
+                st.addresses.setdefault(f"{t[1]}.{t[3]}", []).append((ipaddress.IPv4Interface(t[7]), line))
+            except ValueError:
+                pass
+        return
     if t[0] == "security" and t[1:4] == ("flow", "tcp-mss", "ipsec-vpn") and n == 6 and t[4] == "mss":
         if inactive is None:  # a global value: deactivated anywhere above = not configured
             st.flow_mss = (to_int(t[5]), line)
@@ -121,6 +148,9 @@ def _interpret(st: State, t: tuple[str, ...], line: int, inactive: tuple[int, in
         _unit_attr(u, t[4:], line)
         return
     instance = ""
+    if t[0] == "routing-instances" and n >= 4 and t[2] == "interface" and inactive is None:
+        st.instance_ifaces.setdefault(t[1], []).append((_logical(t[3]), line))
+        return
     if t[0] == "routing-instances" and n >= 3:
         instance, t = t[1], t[2:]
         n = len(t)
@@ -158,6 +188,8 @@ def _attr(st: State, kind: tuple[str, str], name: str, o: Obj, rest: tuple[str, 
             o.set("psk", (rest[1], rest[2]), line)
         elif key == "proposal-set" and val is not None:
             o.set("proposal-set", val, line)
+        elif key == "certificate":
+            o.set("certificate", True, line)
         return
     if kind == ("ike", "gateway"):
         if key == "address" and val is not None:
@@ -172,9 +204,16 @@ def _attr(st: State, kind: tuple[str, str], name: str, o: Obj, rest: tuple[str, 
                     o.set("dpd-" + rest[i], to_int(rest[i + 1]), line)
                     i += 2
                 else:
+                    if rest[i] in N.DPD_MODES:
+                        o.set("dpd-mode", rest[i], line)
                     i += 1
-        elif key == "local-identity" and len(rest) >= 3 and rest[1] == "inet":
-            o.set("local-identity", rest[2], line)
+        elif key == "local-identity" and len(rest) >= 3:
+            o.set("local-identity", (rest[1], rest[2]), line)
+        elif key in ("no-nat-traversal", "dynamic", "aaa", "xauth"):
+            o.set(key, True, line)
+        elif key not in ("address", "ike-policy", "version", "local-address", "external-interface", "description",
+                         "remote-identity", "nat-keepalive", "general-ikeid", "fragmentation", "tcp-encap-profile"):
+            o.set("other", (key, line), line)
         return
     if kind == ("ipsec", "policy"):
         if key == "proposals" and val is not None:
@@ -185,10 +224,31 @@ def _attr(st: State, kind: tuple[str, str], name: str, o: Obj, rest: tuple[str, 
             o.set("proposal-set", val, line)
         return
     if kind == ("ipsec", "vpn"):
+        if key == "establish-tunnels" and val is not None:
+            o.set("establish", val, line)
         if key == "bind-interface" and val is not None:
             o.set("bind", val, line)
         elif key == "ike" and len(rest) >= 3 and rest[1] in ("gateway", "ipsec-policy"):
             o.set(rest[1], rest[2], line)
+
+
+def _logical(name: str) -> str:
+    """``ge-0/0/0`` means its unit 0 where a logical interface is expected."""
+    return name if "." in name else name + ".0"
+
+
+def _zone(st: State, zone: str, rest: tuple[str, ...], line: int) -> None:
+    z = st.obj(st.zones, zone, line, None, 4)
+    target = z
+    if rest[:1] == ("interfaces",) and len(rest) >= 2:
+        iface = _logical(rest[1])
+        z.add("interfaces", iface, line)
+        target = st.obj(st.zone_ifaces, (zone, iface), line, None, 6)
+        rest = rest[2:]
+    if len(rest) >= 3 and rest[0] == "host-inbound-traffic" and rest[1] in ("system-services", "protocols"):
+        kind = "services" if rest[1] == "system-services" else "protocols"
+        name = rest[2] if rest[3:4] != ("except",) else "!" + rest[2]
+        target.add(kind, name, line)
 
 
 def _unit_attr(u: Obj, rest: tuple[str, ...], line: int) -> None:
@@ -233,5 +293,7 @@ def _bgp_attr(o: Obj, rest: tuple[str, ...], line: int) -> None:
         return  # an option of local-as (display set prints it on its own line)
     if key in ("peer-as", "local-as", "hold-time", "type") and len(rest) >= 2:
         o.set(key, rest[1], line)
+    elif key in ("export", "import") and len(rest) >= 2:
+        o.add(key, rest[1], line)
     elif key == "shutdown":
         o.set("shutdown", True, line)

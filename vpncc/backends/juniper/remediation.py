@@ -8,6 +8,8 @@ the names `vpncc compile` would use, so the result converges on the compiled con
 
 from __future__ import annotations
 
+import ipaddress
+from dataclasses import replace
 from typing import TYPE_CHECKING, Sequence
 
 from ...ir import Connection, IkeVersion, Routing, Tunnel
@@ -21,6 +23,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...validate.findings import Finding
     from ...validate.model import DeviceConfig
     from . import JuniperBackend
+
+#: rules with no command, and why (said in the output as a comment)
+_NO_FIX = {
+    "VPN104": "Junos binds the SA to st0 with bind-interface, which the tunnel has",
+    "VPN112": "information: the device is behind NAT, which works",
+    "VPN207": "Junos (re)starts the tunnel on traffic or immediately; nothing to change",
+    "VPN501": "remove the weak proposals once the tunnel negotiates a stronger one",
+    "VPN502": "move the gateway to version v2-only together with AWS's tunnel options",
+    "VPN503": "use mode main",
+    "VPN504": "choose a longer random key in AWS (modify-vpn-tunnel-options) and on the device",
+    "VPN505": "give each tunnel its own key",
+    "VPN506": "add an export policy that announces only your prefixes",
+    "VPN507": "add prefix-limit under the BGP group's family inet unicast",
+    "VPN902": "vpncc could not read the construct: check it by hand",
+}
 
 #: rules whose fix is done together per tunnel (one pass over the tunnel's objects)
 _IKE_PROPOSALS = {"VPN201"}
@@ -50,6 +67,8 @@ def remediation(backend: "JuniperBackend", findings: Sequence["Finding"], conn: 
             cmds += _whole_tunnel(conn, prof, t, device)
         else:
             cmds += _fix_tunnel(conn, prof, t, d, fs, dev)
+        cmds += [f"# tunnel {t.number}: {f.rule} {f.name}: no automatic fix ({_NO_FIX[f.rule]})"
+                 for f in fs if f.rule in _NO_FIX and f.severity.value != "info"]
         if cmds:
             out.append(f"# tunnel {t.number}: " + "; ".join(sorted({f.name for f in fs})))
             out.extend(dict.fromkeys(cmds))  # keep order, drop repeats
@@ -91,10 +110,27 @@ def _whole_tunnel(conn: Connection, prof: Profile, t: Tunnel, device: "DeviceCon
     shared = ("set policy-options ", f"set security zones security-zone {ctx['zone']} host-inbound-traffic",
               f"set security zones security-zone {ctx['outside_zone']} host-inbound-traffic")
     out = []
+    dev = device if isinstance(device, JunosDevice) else None
+    zone = _zone_for(None, dev, prof)
+    others = [d for d in device.tunnels if isinstance(d, JunosTunnel)]
+    ext = next((d.refs["external"] for d in others if d.refs.get("external")), None)
+    local = next((d.get("local.address") for d in others if d.get("local.address") is not None), None)
     for line in text.splitlines():
         if not line.startswith("set "):
             continue
         toks = line.split()
+        if toks[1:4] == ["security", "zones", "security-zone"] and toks[4] == ctx["zone"] and zone != ctx["zone"]:
+            toks[4] = zone  # the device's own tunnel zone
+            line = " ".join(toks)
+        if toks[1:3] == ["security", "ike"] and "external-interface" in toks and ext is not None:
+            toks[-1] = ext
+            line = " ".join(toks)
+        if toks[1:3] == ["security", "ike"] and "local-address" in toks:
+            if local is not None:
+                toks[-1] = str(local.value)   # where the device's other tunnel sends IKE from
+                line = " ".join(toks)
+            elif dev is not None and dev.owned and ipaddress.IPv4Address(toks[-1]) not in dev.owned:
+                continue                      # never an address the device does not have
         mine = bool(names & set(toks)) or _has_unit(toks, unit)
         if mine or line.startswith(shared) or (ctx["bgp"] and toks[-2:] == ["type", "external"]):
             if new_unit != unit:
@@ -120,6 +156,9 @@ def _renumber(toks: list[str], old: int, new: int) -> list[str]:
 def _fix_tunnel(conn: Connection, prof: Profile, t: Tunnel, d, fs: list["Finding"],
                 dev: JunosDevice | None) -> list[str]:
     refs = d.refs if isinstance(d, JunosTunnel) else {}
+    t = _target(conn, t, prof)
+    dv = d.get("ike.version")
+    version_change = dv is not None and dv.value is not t.ike.version
     prefix = prof.name_prefix or "aws-vpn"
     base = f"{prefix}-{t.number}"
     gw = refs.get("gateway") or base
@@ -127,6 +166,10 @@ def _fix_tunnel(conn: Connection, prof: Profile, t: Tunnel, d, fs: list["Finding
     esp_pol = refs.get("ipsec_policy") or base
     unit = refs.get("unit", unit_of(conn, prof, t))
     rules = {f.rule for f in fs}
+    if version_change and rules & {"VPN201", "VPN210", "VPN211"}:
+        rules.add("VPN200")  # the only suites AWS accepts here need the other IKE version
+    if "VPN200" in rules:
+        rules.add("VPN201")  # a new IKE version needs proposals valid for it (AES-GCM only with IKEv2)
     paths = {f.path or "" for f in fs}
     cmds: list[str] = []
     gw_at = f"set security ike gateway {gw}"
@@ -137,9 +180,9 @@ def _fix_tunnel(conn: Connection, prof: Profile, t: Tunnel, d, fs: list["Finding
     if "VPN110" in rules:
         cmds += [f"delete security ike gateway {gw} address", f"{gw_at} address {t.outside.aws}"]
     if "VPN111" in rules:
-        cmds += [f"delete security ike gateway {gw} local-identity",
-                 f"{gw_at} local-identity inet {t.outside.customer}",
-                 f"{gw_at} local-address {t.outside.customer}"]
+        cmds += _fix_local(t, d, gw, dev)
+    if "VPN113" in rules:
+        cmds.append(f"delete security ike gateway {gw} no-nat-traversal")  # NAT-T on: ESP through the NAT
     if "VPN200" in rules:
         cmds.append(f"{gw_at} version {N.IKE_VERSION[t.ike.version]}")
     if "VPN205" in rules:
@@ -155,7 +198,7 @@ def _fix_tunnel(conn: Connection, prof: Profile, t: Tunnel, d, fs: list["Finding
                         f"set security ike policy {ike_pol} pre-shared-key ascii-text \"...\"")
         else:
             cmds.append(f"set security ike policy {ike_pol} pre-shared-key ascii-text {N.quote(t.ike.psk)}")
-    p = plan(t, prof.prefer_strong)
+    p = plan(t, prof.release)
     if rules & _IKE_PROPOSALS:
         cmds.append(f"delete security ike policy {ike_pol} proposals")
         for k, (e, i, g) in enumerate(ike_combos(p), 1):
@@ -205,7 +248,7 @@ def _fix_tunnel(conn: Connection, prof: Profile, t: Tunnel, d, fs: list["Finding
         ro = (f"routing-instances {prof.routing_instance} routing-options" if prof.routing_instance
               else "routing-options")
         have = set(d.get("static_routes").value) if d.get("static_routes") else set()
-        primary = conn.tunnels.index(t) == 0
+        primary = conn.tunnels[0].number == t.number
         for net in prof.remote_networks:
             if net in have:
                 continue
@@ -216,7 +259,103 @@ def _fix_tunnel(conn: Connection, prof: Profile, t: Tunnel, d, fs: list["Finding
                             f"{N.BACKUP_STATIC_PREFERENCE}")
     if "VPN204" in rules:
         cmds.append(f"# tunnel {t.number}: the key is stored as $9$; verify it by other means")
+    cmds += _fix_zones(prof, t, d, rules, dev, unit)
     return cmds
+
+
+def _target(conn: Connection, t: Tunnel, prof: Profile) -> Tunnel:
+    """The suite to re-render proposals with: the file's own values inside what AWS accepts on this tunnel
+    (the smallest change), else the recommended choice inside AWS's accepted set and the release."""
+    from ... import crypto
+    from . import JuniperBackend
+    from ..base import RenderOptions
+
+    acc = getattr(t, "accepted", None)
+    if acc is None:
+        return t
+    ike_ok = (t.ike.version in acc.ike_versions and all(
+        [v for v in vals if v in allowed] for vals, allowed in (
+            (t.ike.encryption, acc.ike_encryption), (t.ike.integrity, acc.ike_integrity),
+            (t.ike.dh_groups, acc.ike_dh_groups))))
+    esp_ok = all([v for v in vals if v in allowed] for vals, allowed in (
+        (t.ipsec.encryption, acc.esp_encryption), (t.ipsec.pfs_groups, acc.pfs_groups))) and (
+        all(e.is_gcm for e in t.ipsec.encryption) or [v for v in t.ipsec.integrity if v in acc.esp_integrity])
+    if ike_ok and esp_ok:
+        return replace(t, ike=replace(t.ike, encryption=tuple(v for v in t.ike.encryption if v in acc.ike_encryption),
+                                      integrity=tuple(v for v in t.ike.integrity if v in acc.ike_integrity),
+                                      dh_groups=tuple(v for v in t.ike.dh_groups if v in acc.ike_dh_groups)),
+                       ipsec=replace(t.ipsec, encryption=tuple(v for v in t.ipsec.encryption if v in acc.esp_encryption),
+                                     integrity=tuple(v for v in t.ipsec.integrity if v in acc.esp_integrity),
+                                     pfs_groups=tuple(v for v in t.ipsec.pfs_groups if v in acc.pfs_groups)))
+    caps = JuniperBackend().crypto_capabilities(prof, RenderOptions())
+    if t.ike.version in acc.ike_versions:
+        # keep the version the tunnel has when a suite for it exists (AES-GCM is IKEv2 only)
+        kept = crypto.choose(replace(conn, tunnels=(t,)), "recommended",
+                             replace(caps, ike_versions=frozenset({t.ike.version}))).tunnels[0]
+        if all(e in acc.ike_encryption for e in kept.ike.encryption):
+            return kept
+    return crypto.choose(replace(conn, tunnels=(t,)), "recommended", caps).tunnels[0]
+
+
+def _fix_local(t: Tunnel, d, gw: str, dev: JunosDevice | None) -> list[str]:
+    """AWS expects IKE from the customer gateway address. Never point `local-address` at an address the
+    device does not have: behind NAT (or with a wrong customer gateway in AWS) that takes the tunnel down."""
+    cgw = t.outside.customer
+    gw_at = f"set security ike gateway {gw}"
+    out: list[str] = []
+    ident = d.get("local.identity")
+    if ident is not None and ident.value != cgw:
+        out += [f"delete security ike gateway {gw} local-identity", f"{gw_at} local-identity inet {cgw}"]
+    addr = d.get("local.address") or d.get("outside.customer")
+    if addr is not None and addr.value != cgw:
+        if dev is not None and cgw in dev.owned:
+            out.append(f"{gw_at} local-address {cgw}")
+        else:
+            out.append(f"# tunnel {t.number}: IKE leaves from {addr.value}, AWS expects the customer gateway {cgw}; "
+                       f"the device shows no interface with {cgw}: correct the customer gateway address in AWS, "
+                       "or the gateway's external-interface/local-address (not changed here)")
+    return out
+
+
+def _zone_for(d, dev: JunosDevice | None, prof: Profile) -> str:
+    """The device's zone for a tunnel interface: the one its other st0 units are in, else the profile's."""
+    if dev is not None:
+        zones = [z for i, z in sorted(dev.iface_zone.items()) if i.startswith("st0.")]
+        if zones:
+            return zones[0]
+    return prof.zone or "vpn"
+
+
+def _fix_zones(prof: Profile, t: Tunnel, d, rules: set[str], dev: JunosDevice | None, unit: int) -> list[str]:
+    refs = d.refs if isinstance(d, JunosTunnel) else {}
+    out: list[str] = []
+    if "VPN120" in rules:
+        ext = refs.get("external")
+        zone = dev.iface_zone.get(ext) if dev is not None and ext else None
+        if zone is None:
+            out.append(f"# tunnel {t.number}: put the external interface {ext or '(see external-interface)'} in the "
+                       f"device's outside zone and allow IKE there (host-inbound-traffic system-services ike)")
+        elif (ext, "services") in dev.iface_inbound:
+            # the interface has its own host-inbound list, which replaces the zone's: add IKE there
+            out.append(f"set security zones security-zone {zone} interfaces {ext} host-inbound-traffic "
+                       "system-services ike")
+        else:
+            out.append(f"set security zones security-zone {zone} host-inbound-traffic system-services ike")
+    zone = refs.get("zone")
+    if "VPN130" in rules:
+        zone = _zone_for(d, dev, prof)
+        out.append(f"set security zones security-zone {zone} interfaces st0.{unit}")
+    if "VPN305" in rules:
+        zone = zone or _zone_for(d, dev, prof)
+        if dev is not None and (f"st0.{unit}", "protocols") in dev.iface_inbound:
+            out.append(f"set security zones security-zone {zone} interfaces st0.{unit} host-inbound-traffic "
+                       "protocols bgp")
+        else:
+            out.append(f"set security zones security-zone {zone} host-inbound-traffic protocols bgp")
+    if "VPN306" in rules:
+        out.append(f"# tunnel {t.number}: define the export policy the BGP neighbor names (policy-options "
+                   "policy-statement ...) with the prefixes to announce, or remove the export statement")
+    return out
 
 
 def _fix_bgp(conn: Connection, prof: Profile, t: Tunnel, rules: set[str], dev: JunosDevice | None) -> list[str]:
@@ -230,7 +369,7 @@ def _fix_bgp(conn: Connection, prof: Profile, t: Tunnel, rules: set[str], dev: J
         sibling = next((paths[o.bgp.neighbor] for o in conn.tunnels
                         if o.bgp is not None and o.bgp.neighbor in paths), None)
         ctx = build(conn, prof, {})
-        idx = conn.tunnels.index(t)
+        idx = [x.number for x in conn.tunnels].index(t.number)
         ours = ((f"routing-instances {prof.routing_instance} " if prof.routing_instance else "")
                 + f"protocols bgp group {ctx['bgp']['group']}").split()
         group = list(sibling[:-2]) if sibling else ours
@@ -262,7 +401,7 @@ def _fix_bgp(conn: Connection, prof: Profile, t: Tunnel, rules: set[str], dev: J
 
 def _fix_mss(conn: Connection, matched: dict, dev: JunosDevice | None) -> list[str]:
     """One value for all tunnels goes in `security flow tcp-mss ipsec-vpn`; different values go on each
-    st0 unit, and the global clamp must then go (the lower of the two applies)."""
+    st0 unit (where the lower of the unit's and the global value applies)."""
     wanted = {t.number: t.tcp_mss for t in conn.tunnels}
     out: list[str] = []
     units = {n: (d.refs.get("unit") if isinstance(d, JunosTunnel) else None) for n, d in matched.items()}
@@ -273,10 +412,7 @@ def _fix_mss(conn: Connection, matched: dict, dev: JunosDevice | None) -> list[s
             if isinstance(d, JunosTunnel) and d.refs.get("unit_mss") not in (None, mss) and units[n] is not None:
                 out.append(f"delete interfaces st0 unit {units[n]} family inet tcp-mss")
         return out
-    flow = dev.flow_mss if dev is not None else None
-    if flow is not None and flow[0] < max(wanted.values()):
-        out.append("# the global clamp is lower than a tunnel's MSS: per-tunnel values replace it")
-        out.append("delete security flow tcp-mss ipsec-vpn")
+    # a global clamp lower than a tunnel's value may stay: the lower of the two applies, and lower is fine
     for n, mss in wanted.items():
         if units.get(n) is not None:
             out.append(f"set interfaces st0 unit {units[n]} family inet tcp-mss {mss}")

@@ -25,14 +25,12 @@ class Plan:
     omitted: list[str] = field(default_factory=list)
 
 
-def _sorted(values, strength, strong: bool):
-    values = list(values)
-    return sorted(values, key=lambda v: -strength.get(v, 0)) if strong else values
-
-
-def plan(t: Tunnel, prefer_strong: bool = False) -> Plan:
-    """Split each IR list into the values Junos can express and the omitted rest."""
+def plan(t: Tunnel, release: str | None = None) -> Plan:
+    """Split each IR list into the values Junos (of ``release``) can express and the omitted rest. The
+    lists keep the IR's order (``--crypto`` puts the strongest first); nothing is reordered or added."""
     omitted: list[str] = []
+    rel = release or N.DEFAULT_RELEASE
+    dh_ok = set(N.RELEASE_DH.get(rel, N.DH_GROUPS))
 
     def keep(label: str, values, ok) -> list:
         good = [v for v in values if ok(v)]
@@ -42,16 +40,16 @@ def plan(t: Tunnel, prefer_strong: bool = False) -> Plan:
         return good
 
     v2 = t.ike.version is IkeVersion.IKEV2
-    ike_enc = keep("IKE encryption (GCM needs IKEv2)", t.ike.encryption, lambda e: v2 or not e.is_gcm)
-    ike_int = keep("IKE integrity", t.ike.integrity, lambda i: i in N.IKE_INTEGRITY)
-    ike_dh = keep("IKE DH group", t.ike.dh_groups, lambda g: g in N.DH_GROUPS)
+    sha512 = N.RELEASE_SHA512_IKE.get(rel, True)
+    ike_enc = keep("IKE encryption (GCM needs IKEv2)", t.ike.encryption,
+                   lambda e: e in N.IKE_ENCRYPTION and (v2 or not e.is_gcm))
+    ike_int = keep("IKE integrity", t.ike.integrity,
+                   lambda i: i in N.IKE_INTEGRITY and (sha512 or i is not Integrity.SHA2_512))
+    ike_dh = keep("IKE DH group", t.ike.dh_groups, lambda g: g in dh_ok)
     esp_enc = keep("ESP encryption", t.ipsec.encryption, lambda e: e in N.ESP_ENCRYPTION)
     esp_int = keep("ESP integrity", t.ipsec.integrity, lambda i: i in N.ESP_INTEGRITY)
-    pfs = keep("PFS group", t.ipsec.pfs_groups, lambda g: g in N.DH_GROUPS)
-    return Plan(_sorted(ike_enc, N.STRENGTH_ENC, prefer_strong), _sorted(ike_int, N.STRENGTH_INT, prefer_strong),
-                _sorted(ike_dh, N.STRENGTH_DH, prefer_strong), _sorted(esp_enc, N.STRENGTH_ENC, prefer_strong),
-                _sorted(esp_int, N.STRENGTH_INT, prefer_strong), _sorted(pfs, N.STRENGTH_DH, prefer_strong),
-                omitted)
+    pfs = keep("PFS group", t.ipsec.pfs_groups, lambda g: g in dh_ok)
+    return Plan(ike_enc, ike_int, ike_dh, esp_enc, esp_int, pfs, omitted)
 
 
 def ike_combos(p: Plan) -> list[tuple[Encryption, Integrity | None, int]]:
@@ -90,11 +88,19 @@ def outside_interface(profile: Profile) -> str:
 
 def unit_of(conn: Connection, profile: Profile, t: Tunnel) -> int:
     start = profile.tunnel_start if profile.tunnel_start is not None else 1
-    return start + conn.tunnels.index(t)
+    return start + [x.number for x in conn.tunnels].index(t.number)
+
+
+def dpd_threshold(t: Tunnel) -> int:
+    """The AWS file's DPD retries as the Junos threshold, lowered where interval x threshold (the time a
+    dead peer takes to detect, names.py) would pass the bound the validator holds DPD to."""
+    from ...validate.negotiation import DPD_DETECT_MAX_S
+
+    return max(1, min(t.dpd.retries, int(DPD_DETECT_MAX_S // max(1, t.dpd.interval_s))))
 
 
 def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool) -> dict[str, Any]:
-    p = plan(t, profile.prefer_strong)
+    p = plan(t, profile.release)
     ike = ike_combos(p)
     esp = esp_combos(p)
     prefix = profile.name_prefix or "aws-vpn"
@@ -126,7 +132,7 @@ def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool)
                        else None,
                        "proposals": nm["ike_proposals"], "psk": N.quote(t.ike.psk)},
         "gateway": {"name": nm["base"], "address": str(t.outside.aws), "local": str(t.outside.customer),
-                    "dpd_interval": t.dpd.interval_s, "dpd_threshold": t.dpd.retries,
+                    "dpd_interval": t.dpd.interval_s, "dpd_threshold": dpd_threshold(t),
                     "version": N.IKE_VERSION[t.ike.version]},
         "esp_proposals": [
             {"name": name, "auth": N.ESP_INTEGRITY[i] if i else None, "enc": N.ESP_ENCRYPTION[e],
@@ -176,8 +182,12 @@ def build(conn: Connection, profile: Profile, extra: dict[str, Any]) -> dict[str
                            "preference": N.BACKUP_STATIC_PREFERENCE})
     instance = profile.routing_instance
     omitted = [o for tc in tunnels for o in tc["omitted"]]
+    omitted += [f"tunnel {t.number}: DPD threshold {t.dpd.retries} (lowered to {dpd_threshold(t)}: at interval "
+                f"{t.dpd.interval_s} s a dead peer would take longer than the 120 s vpncc holds DPD to)"
+                for t in conn.tunnels if dpd_threshold(t) != t.dpd.retries]
     omitted += [f"tunnel {tc['number']}: extra PFS groups {', '.join(tc['extra_pfs'])} (a Junos IPsec policy "
-                f"has one PFS group)" for tc in tunnels if tc["extra_pfs"]]
+                f"has one PFS group: {tc['ipsec_policy']['pfs']}, the first given, is used)"
+                for tc in tunnels if tc["extra_pfs"]]
     return {
         "tunnels": tunnels,
         "omitted": omitted,
@@ -195,6 +205,7 @@ def build(conn: Connection, profile: Profile, extra: dict[str, Any]) -> dict[str
         "static": static,
         "instance": instance,
         "routing": conn.routing.value,
+        "release": profile.release or N.DEFAULT_RELEASE,
     }
 
 

@@ -26,6 +26,10 @@ IGNORED_VERBS = ("insert", "rename", "annotate", "protect", "unprotect", "edit",
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|/\*|\*/|[{};\[\]]|#.*|[^\s{};\[\]"]+|"')
 _NOISE = re.compile(r"^(\{(master|primary|secondary|backup|linecard)[^}]*\}|\[edit[^\]]*\]|\S+@\S+[>#%].*|"
                     r"## Last (changed|commit):.*|version \S+;?)$")
+#: a CLI prompt in a pasted session (``user@srx# `` configuration mode, ``user@srx> `` operational mode)
+_PROMPT = re.compile(r"^\S+@[\w.:-]+([>#%])\s?")
+#: the edit-level banner configuration mode prints above each prompt
+_BANNER = re.compile(r"^\[edit(?:\s+([^\]]*))?\]$")
 
 
 @dataclass
@@ -71,27 +75,87 @@ def looks_like_set(text: str) -> bool:
     return set_lines >= braces
 
 
+def _lists(tokens: list[str]) -> list[list[str]]:
+    """``set ... proposals [ p1 p2 ]`` is one statement per value (what `display set` prints)."""
+    if "[" not in tokens:
+        return [tokens]
+    i = tokens.index("[")
+    j = tokens.index("]", i) if "]" in tokens[i:] else len(tokens)
+    head, values, tail = tokens[:i], tokens[i + 1:j], tokens[j + 1:]
+    out: list[list[str]] = []
+    for v in values:
+        out.extend(_lists(head + [v] + tail))
+    return out
+
+
+def _move(path: list[str], verb: str, rest: list[str]) -> list[str] | None:
+    """The edit level after ``edit``/``up``/``top``/``exit``; None when ``verb`` moves nothing."""
+    if verb == "edit":
+        return path + rest
+    if verb == "top":
+        return []
+    if verb in ("up", "exit"):
+        if verb == "exit" and rest[:1] == ["configuration-mode"]:
+            return []
+        n = int(rest[0]) if verb == "up" and rest[:1] and rest[0].isdigit() else 1
+        return path[:max(0, len(path) - n)]
+    return None
+
+
 def parse_set(text: str, keep: Callable[[tuple[str, ...]], bool]) -> Parsed:
+    """``set`` commands, as `display set` prints them or as typed: a pasted CLI session's prompts are
+    stripped, and commands typed below ``edit`` (or under an ``[edit ...]`` banner, for prompted lines)
+    are relative to that level."""
     out = Parsed(form="set")
+    typed: list[str] = []      # the edit level of prompted lines (banners, prompted edit/up/top)
+    plain: list[str] = []      # the edit level of a command file's own edit/up/top lines
     for no, raw in enumerate(text.splitlines(), 1):
         s = raw.strip()
         if not s or s.startswith("#"):
             continue
+        m = _PROMPT.match(s)
+        prompted = m is not None
+        if m is not None:
+            if m.group(1) == ">":
+                continue           # operational mode: `show configuration | display set` and the like
+            s = s[m.end():].strip()
+            if not s:
+                continue
+        b = _BANNER.match(s)
+        if b is not None:
+            typed = (b.group(1) or "").split()
+            continue
         verb = s.split(None, 1)[0]
+        if verb == "top" and " " in s:      # `top set ...` runs at the top level
+            s = s.split(None, 1)[1]
+            verb = s.split(None, 1)[0]
+            level: list[str] = []
+        else:
+            level = typed if prompted else plain
+        if verb in ("edit", "up", "top", "exit"):
+            words = [w for w in _strip_comment(_TOKEN.findall(s))[1:]]
+            moved = _move(level, verb, words)
+            if moved is not None:
+                if prompted:
+                    typed = moved
+                else:
+                    plain = moved
+            continue
         if verb not in VERBS:
             if verb not in IGNORED_VERBS and not _NOISE.match(s):
                 out.notes.append((no, f"not a Junos configuration command: {s[:80]}"))
             continue
         # cheap pre-filter before tokenizing: most lines of a large config are unrelated
-        if not keep_prefix(s[len(verb):].lstrip()):
+        if not level and not keep_prefix(s[len(verb):].lstrip()):
             continue
         tokens = _strip_comment(_TOKEN.findall(s))
         if '"' in tokens:
             out.notes.append((no, "unterminated quoted string; line ignored"))
             continue
-        toks = normalize(tuple(tokens[1:]))
-        if toks and keep(toks):
-            out.statements.append(Stmt(verb, toks, no))
+        for words in _lists(level + tokens[1:]):
+            toks = normalize(tuple(words))
+            if toks and keep(toks):
+                out.statements.append(Stmt(verb, toks, no))
     return out
 
 
@@ -270,7 +334,7 @@ def _drop_annotations(line: str) -> list[str]:
 # -- which hierarchies matter ------------------------------------------------------------------
 
 ROOTS = ("interfaces", "security", "protocols", "routing-options", "routing-instances", "groups",
-         "apply-groups", "apply-groups-except")
+         "apply-groups", "apply-groups-except", "policy-options")
 
 
 def keep_prefix(rest: str) -> bool:
@@ -280,12 +344,33 @@ def keep_prefix(rest: str) -> bool:
         if not rest:
             return True
     if rest.startswith("interfaces "):
-        return rest.startswith(("interfaces st0", "interfaces apply-groups"))
+        return rest.startswith(("interfaces st0", "interfaces apply-groups")) or " family inet address " in rest
     if rest.startswith("security "):
-        return rest.startswith(("security ike", "security ipsec", "security flow tcp-mss", "security apply-groups"))
+        return rest.startswith(("security ike", "security ipsec", "security flow tcp-mss", "security apply-groups",
+                                "security zones security-zone"))
     if rest.startswith("protocols "):
         return rest.startswith(("protocols bgp", "protocols apply-groups"))
+    if rest.startswith("policy-options "):
+        return rest.startswith("policy-options policy-statement ")
     return rest.startswith(ROOTS) or rest in ROOTS
+
+
+def _address_path(tokens: tuple[str, ...]) -> bool:
+    """``interfaces IF unit N family inet address A`` or a prefix of it (the external interface's address)."""
+    shape = (None, "unit", None, "family", "inet", "address", None)
+    return all(s is None or s == t for s, t in zip(shape, tokens[1:]))
+
+
+def _zone_path(tokens: tuple[str, ...]) -> bool:
+    """``security zones security-zone Z [interfaces I] [host-inbound-traffic ...]``"""
+    if len(tokens) < 3:
+        return True
+    if tokens[2] != "security-zone":
+        return False
+    rest = tokens[4:]
+    if rest[:1] == ("interfaces",):
+        rest = rest[2:]
+    return not rest or rest[0] in ("host-inbound-traffic", "apply-groups", "apply-groups-except")
 
 
 def relevant(tokens: tuple[str, ...]) -> bool:
@@ -302,11 +387,15 @@ def relevant(tokens: tuple[str, ...]) -> bool:
     if t1 in ("apply-groups", "apply-groups-except"):
         return t0 in ROOTS
     if t0 == "interfaces":
-        return t1 == "st0"
+        return t1 == "st0" or _address_path(tokens)
     if t0 == "security":
+        if t1 == "zones":
+            return _zone_path(tokens)
         return t1 in ("ike", "ipsec") or (t1 == "flow" and (len(tokens) == 2 or tokens[2] == "tcp-mss"))
     if t0 == "protocols":
         return t1 == "bgp"
+    if t0 == "policy-options":
+        return t1 == "policy-statement"  # only the names are read
     if t0 == "routing-options":
         return t1 in ("static", "autonomous-system")
     if t0 == "routing-instances":

@@ -9,6 +9,7 @@ everything into the user's backup given as ``RenderOptions.extra["base"]`` (CLI:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, Mapping, Sequence
 
 from ...errors import MissingValue, UsageError
@@ -28,6 +29,8 @@ class PfsenseBackend(Backend):
     description = "pfSense CE 2.6+/Plus: config.xml (IPsec VTI, FRR BGP or static routes)"
     capabilities = Capabilities(formats=("xml", "merge"), ipv6_inside=False)
     config_kinds = ("pfsense",)
+    #: pfSense CE 2.6 / 2.7 / 2.8 (Plus 22.01+ follows the same tables); see names.RELEASES
+    releases = N.RELEASES
     profile_defaults: ClassVar[Mapping[str, object]] = {
         "outside_interface": "wan",   # the phase 1 interface (pfSense's own default)
         "lan_interface": "lan",       # static routing: the interface whose rules policy-route to AWS
@@ -41,6 +44,15 @@ class PfsenseBackend(Backend):
         return comment(lines)
 
     # -- compile ------------------------------------------------------------------------------
+    def crypto_capabilities(self, profile: "Profile", options: RenderOptions) -> Capabilities:
+        """Every AWS algorithm and DH group is in $p1_ealgos/$p1_halgos/$p1_dhgroups/$p2_* of RELENG_2_6_0,
+        RELENG_2_7_x and master alike (names.RELEASES): the release changes nothing inside AWS's set.
+        AES-GCM in phase 1 only with IKEv2 (vpn_ipsec_phase1.php refuses it for IKEv1)."""
+        from ..base import check_release
+
+        check_release(self, getattr(profile, "release", None))
+        return replace(self.capabilities, ikev1_gcm=False)
+
     def unsupported(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
         from .render import IFACE_RE
         from .xmlwrite import survives_pfsense
@@ -85,7 +97,7 @@ class PfsenseBackend(Backend):
             return {"config.xml": text}
         plan = R.fixed_plan(conn, profile)
         s = R.build(conn, profile, plan)
-        body: list = [("ipsec", s.phase1 + s.phase2), ("interfaces", s.interfaces)]
+        body: list = [("ipsec", s.ipsec_global + s.phase1 + s.phase2), ("interfaces", s.interfaces)]
         if conn.routing is Routing.BGP:
             body.append(("installedpackages", [
                 ("frr", [("config", s.frr)]), ("frrbgp", [("config", s.frrbgp + s.frrbgp_rows)]),
@@ -123,8 +135,13 @@ def _ids(s, plan) -> list[str]:
             for i, (k, r, o) in enumerate(zip(plan.ikeids, plan.reqids, plan.ifnames))]
 
 
-def _common(conn: Connection, s) -> list[str]:
+def _common(conn: Connection, s, profile: "Profile | None" = None) -> list[str]:
     out = []
+    if profile is not None and profile.local_address is not None:
+        cgw = conn.tunnels[0].outside.customer if conn.tunnels else None
+        out += [f"pfSense sends IKE from the address of the phase 1 interface ({profile.outside_interface or 'wan'}):",
+                f"it must hold {profile.local_address}; the IKE identity stays the customer gateway {cgw}",
+                "(My identifier = IP address), as AWS expects behind NAT."]
     if conn.routing is Routing.BGP:
         out += ["BGP runs in the FRR package: install it (System > Package Manager) and set its master",
                 "password (Services > FRR > Global Settings) before applying."]
@@ -145,10 +162,10 @@ def _xml_notes(conn: Connection, s, plan) -> list[str]:
             "compile with the merge format and your config.xml backup as its base instead.",
             "The other sections are this connection's settings for reference: restoring their areas",
             "from this file would replace your interfaces, packages, gateways, routes and rules.",
-            *_ids(s, plan), *_common(conn, s)]
+            *_ids(s, plan), *_common(conn, s, plan.profile)]
 
 
 def _merge_notes(conn: Connection, s, plan) -> list[str]:
     return ["",
             "Complete config.xml: restore it with Diagnostics > Backup & Restore, Restore area = All.",
-            "Added to the base (everything else is unchanged):", *_ids(s, plan), *_common(conn, s)]
+            "Added to the base (everything else is unchanged):", *_ids(s, plan), *_common(conn, s, plan.profile)]

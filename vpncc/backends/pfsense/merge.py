@@ -114,7 +114,8 @@ def plan(doc: Document, conn: Connection, profile: Profile) -> R.Plan:
             trk += 1
         used_trk.add(trk)
         trackers[str(net)] = trk
-    return R.Plan(ikeids=ikeids, reqids=reqids, uniqids=uniqids, ifnames=ifnames, trackers=trackers)
+    return R.Plan(ikeids=ikeids, reqids=reqids, uniqids=uniqids, ifnames=ifnames, trackers=trackers,
+                  profile=profile)
 
 
 def check_conflicts(doc: Document, conn: Connection, profile: Profile) -> None:
@@ -224,7 +225,14 @@ def merge(base: Any, conn: Connection, profile: Profile, header: Callable[[R.Sec
     s = R.build(conn, profile, p)
     root = doc.root
     edits: list[Edit] = []
-    _add(doc.section("ipsec"), "ipsec", [s.phase1, s.phase2], 2, raw, root, edits)
+    ipsec = doc.section("ipsec")
+    if s.ipsec_global and ipsec is not None and any(c.tag.startswith("ikev2_retransmit_") for c in ipsec.children):
+        # the firewall already has its own IKEv2 retransmit settings: keep them
+        s.notes[:] = [n for n in s.notes if "IKEv2 Retransmit" not in n] + [
+            "the base sets its own IKEv2 Retransmit values (VPN > IPsec > Advanced): kept; with charon's "
+            "defaults a dead AWS endpoint takes about dpd_delay + 165 s to detect"]
+        s.ipsec_global = []
+    _add(ipsec, "ipsec", [s.ipsec_global, s.phase1, s.phase2], 2, raw, root, edits)
     _add(doc.section("interfaces"), "interfaces", [s.interfaces], 2, raw, root, edits)
     if conn.routing is Routing.BGP:
         _merge_frr(doc, s, edits)

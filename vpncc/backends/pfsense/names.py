@@ -77,6 +77,59 @@ P2_HALGOS = ("hmac_sha1", "hmac_sha256", "hmac_sha384", "hmac_sha512", "aesxcbc"
 P2_MODES = ("tunnel", "tunnel6", "transport", "vti")
 PFS_OFF = 0
 
+# -- reading: every algorithm name config.xml may hold, onto the IR (device-only values included) --
+
+#: (``<name>``, ``<keylen>``) -> IR, for phase 1 items and phase 2 options. ``$p1_ealgos``/``$p2_ealgos``
+#: of RELENG_2_6_0 also list ``blowfish``, ``3des`` and ``cast128`` (RELENG_2_7_0 drops them and adds
+#: ``chacha20poly1305``); GCM's keylen is the ICV length: only 128 (16 bytes) is AWS's *-GCM-16, 64/96
+#: stay unknown (``aes128gcm64``). Names not listed here (blowfish, cast128, chacha20poly1305,
+#: camellia...) are kept verbatim as unknown: AWS accepts none of them.
+ENC_READ: dict[tuple[str, str], Encryption] = {
+    ("aes", "128"): Encryption.AES128, ("aes", "192"): Encryption.AES192, ("aes", "256"): Encryption.AES256,
+    ("aes128gcm", "128"): Encryption.AES128_GCM_16, ("aes192gcm", "128"): Encryption.AES192_GCM_16,
+    ("aes256gcm", "128"): Encryption.AES256_GCM_16,
+    ("3des", ""): Encryption.TDES, ("des", ""): Encryption.DES,
+}
+#: keylen ``auto``: ipsec_setup_tunnels() expands $p2_ealgos keysel from hi to lo
+KEYLEN_AUTO = {"aes": ("256", "192", "128"), "aes128gcm": ("128", "96", "64"), "aes192gcm": ("128", "96", "64"),
+               "aes256gcm": ("128", "96", "64")}
+#: AEAD ciphers: ipsec_setup_proposal_entry() appends no hash to them
+AEAD_NAMES = frozenset({"aes128gcm", "aes192gcm", "aes256gcm", "chacha20poly1305"})
+#: ``<hash-algorithm>`` / ``<prf-algorithm>`` ($p1_halgos; RELENG_2_6_0 still lists md5)
+HASH_READ: dict[str, Integrity] = {**IKE_INTEGRITY_BACK, "md5": Integrity.MD5}
+#: ``<hash-algorithm-option>`` ($p2_halgos; RELENG_2_6_0 still lists hmac_md5)
+ESP_HASH_READ: dict[str, Integrity] = {**ESP_INTEGRITY_BACK, "hmac_md5": Integrity.MD5}
+
+# -- DPD and (re)initiation -------------------------------------------------------------------
+
+#: charon's IKEv2 retransmission defaults (docs.strongswan.org, "Retransmission": 4 s timeout, base
+#: 1.8, 5 retransmits = gives up after 165 s). ipsec.inc writes no dpd_timeout for IKEv2 ("in IKEv2
+#: the default retransmission timeout applies", redmine #12184), so a dead peer takes dpd_delay + 165 s.
+#: pfSense 2.6.0+ can change them globally: VPN > IPsec > Advanced, ``<ikev2_retransmit_tries>`` etc.
+CHARON_RETRANSMIT_TRIES = 5
+CHARON_RETRANSMIT_TIMEOUT = 4.0
+CHARON_RETRANSMIT_BASE = 1.8
+#: ipsec.inc $ipsec_startactions / $ipsec_closeactions (``<startaction>``, ``<closeaction>`` of phase 1)
+START_ACTIONS = ("", "none", "start", "trap")
+CLOSE_ACTIONS = ("", "none", "start", "trap")
+#: before config 20.4 (pfSense 2.4, ipsec.conf) Close Action used ipsec.conf's closeaction words;
+#: upgrade_203_to_204() maps them so (clear and none both become "none")
+LEGACY_ACTIONS_CONFIG_VERSION = (20, 4)
+LEGACY_CLOSE_ACTIONS = {"restart": "start", "hold": "trap", "clear": "none", "none": "none"}
+#: vpn_ipsec_phase2.php saves the Keep Alive checkbox as ``<keepalive>enabled|disabled</keepalive>``
+KEEPALIVE_ON = "enabled"
+#: what compile sets as ``<ikev2_retransmit_tries>`` for IKEv2 tunnels (see render.ipsec_global())
+COMPILE_RETRANSMIT_TRIES = 4
+
+# -- releases ---------------------------------------------------------------------------------
+
+#: ``release`` values (profile/--release). $p1_ealgos/$p1_halgos/$p1_dhgroups/$p2_* agree for every AWS
+#: value in RELENG_2_6_0, RELENG_2_7_0..2_7_2 and master (2.8): AES-CBC 128/256, AES-GCM-16 128/256,
+#: SHA1/SHA2-256/384/512, DH 1, 2, 5, 14-32. What differs is outside AWS's set (2.7 removed 3DES,
+#: Blowfish, CAST128 and MD5) and, from 2.6.0, the IKEv2 retransmit settings.
+RELEASES = ("2.6", "2.7", "2.8")
+DEFAULT_RELEASE = "2.7"
+
 # -- VTI interfaces ---------------------------------------------------------------------------
 
 #: ipsec.inc $ipsec_reqid_base: the kernel reqid of a P2 is 5000 + its config reqid
@@ -85,6 +138,10 @@ REQID_BASE = 5000
 #: (ipsec_get_ifname()); 2.4/2.5 used ``ipsec<ikeid>000``-style numbers from ``<vtimaps>``.
 VTI_IF_PREFIX = "ipsec"
 MIN_CONFIG_VERSION = (22, 0)
+#: upgrade_208_to_209 (config 20.9) introduced <vtimaps>; older configs name VTIs ipsec<ikeid>00<idx>
+VTIMAPS_CONFIG_VERSION = (20, 9)
+#: filter.inc filter_generate_scrubbing(): "max-mss " . config_get_path('system/maxmss', 1400)
+MAXMSS_DEFAULT = 1400
 #: FreeBSD if_ipsec(4) default MTU, what an unassigned VTI or one without <mtu> runs with
 VTI_DEFAULT_MTU = 1400
 MTU_RANGE = (576, 9000)

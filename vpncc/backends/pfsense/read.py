@@ -19,6 +19,7 @@ from ...errors import InputError
 from ...ir import Encryption, IkeVersion, Integrity, NegotiationMode
 from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel
 from . import names as N
+from .read_neg import dpd, esp_proposal, ike_proposals, initiates
 from .swanctl_map import life_time, to_php
 from .xmlread import Document, Node, parse
 
@@ -38,6 +39,8 @@ class TunnelMeta:
     iketype: str = "ikev1"
     gateways: list[str] = field(default_factory=list)   # gateway names that lead into this tunnel
     disabled: set[str] = field(default_factory=set)     # "phase1", "phase2", "interface"
+    startaction: str = ""
+    local_address: ipaddress.IPv4Address | None = None
 
 
 @dataclass
@@ -49,6 +52,12 @@ class PfDeviceConfig(DeviceConfig):
     ikeids: set[int] = field(default_factory=set)
     reqids: set[int] = field(default_factory=set)
     opt_numbers: set[int] = field(default_factory=set)
+    #: VPN > IPsec > Advanced sets its own IKEv2 retransmit values
+    retransmit_set: bool = False
+    #: System > Advanced > Firewall & NAT "Disable Firewall Scrub" (no interface MSS clamping at all)
+    scrub_disabled: bool = False
+    #: statically configured interface and VIP addresses (name -> address): what the firewall owns
+    addresses: dict[str, ipaddress.IPv4Address] = field(default_factory=dict)
     #: static route index and gateway by destination network
     route_index: dict[str, tuple[int, str]] = field(default_factory=dict)
     #: gateway group name -> (index among gateway_group entries, member gateway names)
@@ -119,6 +128,11 @@ class _Ctx:
         self.ipsec = r if r.tag == "ipsec" else doc.section("ipsec")
         self.ifaces = doc.section("interfaces") if r.tag == "pfsense" else None
         self.pk = doc.section("installedpackages") if r.tag == "pfsense" else None
+        self.system = doc.section("system") if r.tag == "pfsense" else None
+        ver = doc.section("version") if r.tag == "pfsense" else None
+        m = re.match(r"^\s*(\d+)\.(\d+)", ver.text) if ver is not None else None
+        #: config.xml <version> (pfSense 2.4.4 = 18.x .. 2.6.0 = 22.x), None when absent
+        self.version = (int(m.group(1)), int(m.group(2))) if m else None
 
     def note(self, line: int | None, msg: str) -> None:
         self.dc.notes.append(DeviceNote(line, msg))
@@ -130,6 +144,10 @@ class _Ctx:
         if self.ifaces is None:
             return None
         return next((i for i in self.ifaces.children if i.get("if") == real), None)
+
+    def is_gateway_group(self, name: str) -> bool:
+        gws = self.doc.section("gateways") if self.doc.root.tag == "pfsense" else None
+        return gws is not None and any(g.get("name") == name for g in gws.findall("gateway_group"))
 
     def iface_address(self, name: str) -> ipaddress.IPv4Address | None:
         """get_interface_ip() for statically addressed interfaces and IP alias/CARP VIPs."""
@@ -146,67 +164,51 @@ class _Ctx:
 # -- phase 1 / phase 2 ------------------------------------------------------------------------
 
 def _ike(t: DeviceTunnel, p1: Node, ctx: _Ctx) -> None:
+    """The old flat keys (a union of the items, kept for remediation) and ``ike.proposals``."""
     encs: list[Encryption] = []
     integ: list[Integrity] = []
     dhs: list[int] = []
+    props, notes = ike_proposals(p1, t.name)
+    for n in notes:
+        ctx.note(p1.line_of("encryption"), n)
+    for pr in props:
+        encs += [e for e in pr.encryption if e not in encs]
+        integ += [i for i in pr.integrity if i not in integ]
+        dhs += [g for g in pr.dh_groups if g not in dhs]
+        if pr.unknown:
+            ctx.note(pr.line, f"{pr.label}: {', '.join(pr.unknown)} is not an AWS algorithm")
     enc_node = p1.find("encryption")
-    items = enc_node.findall("item") if enc_node is not None else []
-    for it in items:
-        ea = it.find("encryption-algorithm")
-        h = it.get("hash-algorithm")
-        if ea is None or not ea.get("name") or not h:
-            continue  # ipsec_setup_tunnels() skips incomplete items too
-        e = N.IKE_ENCRYPTION_BACK.get((ea.get("name"), ea.get("keylen") or "128"))
-        if e is None:
-            ctx.note(it.line, f"{t.name}: phase 1 encryption {ea.get('name')} {ea.get('keylen')} is not an AWS algorithm")
-        elif e not in encs:
-            encs.append(e)
-        i = N.IKE_INTEGRITY_BACK.get(h)
-        if i is None:
-            ctx.note(it.line, f"{t.name}: phase 1 hash {h} is not an AWS algorithm")
-        elif i not in integ:
-            integ.append(i)
-        g = _int(it.get("dhgroup"))
-        if g is not None and g not in dhs:
-            dhs.append(g)
-    line = enc_node.line if enc_node is not None else p1.line
+    line = enc_node.line if enc_node is not None else (props[0].line if props else p1.line)
     t.set("ike.encryption", tuple(encs), line)
     t.set("ike.integrity", tuple(integ), line)
     t.set("ike.dh_groups", tuple(dhs), line)
+    if props:
+        t.set("ike.proposals", props, line)
+    else:
+        # no usable item: ipsec.inc writes no "proposals", so strongSwan offers its built-in default
+        # proposal, which depends on the strongSwan build: it cannot be read from config.xml
+        _unverified(t, "ike.proposals", "phase 1 has no complete encryption item; strongSwan would use its "
+                                        "compiled-in default proposals")
 
 
 def _esp(t: DeviceTunnel, p2: Node, ctx: _Ctx) -> None:
-    encs: list[Encryption] = []
-    gcm_only = True
-    opts = p2.findall("encryption-algorithm-option")
-    for o in opts:
-        name, kl = o.get("name"), o.get("keylen")
-        if "gcm" not in name[1:] and name != "chacha20poly1305":
-            gcm_only = False
-        if name == "aes" and kl == N.ESP_AES_AUTO:
-            found = [Encryption.AES256, Encryption.AES128]   # auto = 256, 192, 128; 192 is not AWS's
-        else:
-            e = N.IKE_ENCRYPTION_BACK.get((name, kl or "128"))
-            found = [e] if e else []
-            if not found:
-                ctx.note(o.line, f"{t.name}: phase 2 encryption {name} {kl} is not an AWS algorithm")
-        encs += [e for e in found if e not in encs]
-    integ = []
-    for h in p2.findall("hash-algorithm-option"):
-        i = N.ESP_INTEGRITY_BACK.get(h.text)
-        if i is None:
-            ctx.note(h.line, f"{t.name}: phase 2 hash {h.text} is not an AWS algorithm")
-        elif i not in integ:
-            integ.append(i)
-    line = opts[0].line if opts else p2.line
-    t.set("ipsec.encryption", tuple(encs), line)
-    t.set("ipsec.integrity", () if (opts and gcm_only) else tuple(integ),
-          p2.line_of("hash-algorithm-option"))
-    pfs = _int(p2.get("pfsgroup")) or 0
-    t.set("ipsec.pfs_groups", (pfs,) if pfs else (), p2.line_of("pfsgroup"))
+    pr = esp_proposal(p2, t.name)
+    if pr.unknown:
+        ctx.note(pr.line, f"{pr.label}: {', '.join(pr.unknown)} is not an AWS algorithm")
+    t.set("ipsec.encryption", pr.encryption, pr.line)
+    t.set("ipsec.integrity", pr.integrity, p2.line_of("hash-algorithm-option"))
+    t.set("ipsec.pfs_groups", pr.dh_groups, p2.line_of("pfsgroup"))
+    t.set("ipsec.proposals", (pr,), pr.line)
     # no <lifetime>: pfSense leaves life_time out of the child, strongSwan rekeys after its 1 h default
     lt = _int(p2.get("lifetime")) or 3600
     t.set("ipsec.lifetime_s", lt, p2.line_of("lifetime"))
+
+
+def _unverified(t: DeviceTunnel, key: str, msg: str) -> None:
+    o = t.get("unverified")
+    d = dict(o.value) if o is not None else {}
+    d[key] = msg
+    t.set("unverified", d, o.line if o is not None else t.line)
 
 
 def _tunnel(p1: Node, idx: int, p2s: list[tuple[int, Node]], ctx: _Ctx) -> DeviceTunnel:
@@ -216,7 +218,8 @@ def _tunnel(p1: Node, idx: int, p2s: list[tuple[int, Node]], ctx: _Ctx) -> Devic
     if name in ctx.dc.meta:  # a duplicated ikeid: keep the tunnels apart
         name += f" #{idx + 1}"
     t = DeviceTunnel(name, p1.line)
-    meta = TunnelMeta(ikeid=ikeid, p1_index=idx, iketype=p1.get("iketype") or "ikev1")
+    meta = TunnelMeta(ikeid=ikeid, p1_index=idx, iketype=p1.get("iketype") or "ikev1",
+                      startaction=p1.get("startaction").strip())
     ctx.dc.meta[name] = meta
     rg = _ip(p1.get("remote-gateway"))
     if rg is not None:
@@ -235,7 +238,8 @@ def _tunnel(p1: Node, idx: int, p2s: list[tuple[int, Node]], ctx: _Ctx) -> Devic
             t.set("ike.mode", mode, p1.line_of("mode"))
     method = p1.get("authentication_method")
     if method in ("pre_shared_key", "xauth_psk_server"):
-        t.set("ike.psk", p1.get("pre-shared-key"), p1.line_of("pre-shared-key"))
+        # ipsec_setup_secrets() uses trim($ph1ent['pre-shared-key']): PHP's trim() set, not only spaces
+        t.set("ike.psk", p1.get("pre-shared-key").strip(" \t\n\r\0\x0b"), p1.line_of("pre-shared-key"))
     else:
         ctx.note(p1.line_of("authentication_method"), f"{name}: authentication {method!r} is not a pre-shared key")
     _ike(t, p1, ctx)
@@ -249,11 +253,21 @@ def _tunnel(p1: Node, idx: int, p2s: list[tuple[int, Node]], ctx: _Ctx) -> Devic
     disabled_line = p1.line_of("disabled") if p1.has("disabled") else None
     if p1.has("disabled"):
         meta.disabled.add("phase1")
+    # pfSense has no "NAT-T off": "on" is the GUI's Auto (UDP 4500 once NAT is detected), "force" always
+    # encapsulates; only pre-2.2 racoon configs could say "off"
+    nat = p1.get("nat_traversal").strip()
+    t.set("nat_t", nat != "off", p1.line_of("nat_traversal"),
+          note="NAT-T " + {"force": "forced", "off": "off"}.get(nat, "Auto (on when a NAT is detected)"))
     vti = [(i, p) for i, p in p2s if p.get("mode") == "vti" and not p.has("mobile")]
     tun = [(i, p) for i, p in p2s if p.get("mode") in ("tunnel", "") and not p.has("mobile")]
     chosen = next(((i, p) for i, p in vti if not p.has("disabled")), vti[0] if vti else None)
     if chosen is None and tun:
         chosen = next(((i, p) for i, p in tun if not p.has("disabled")), tun[0])
+    is_vti = chosen is not None and chosen[1].get("mode") == "vti"
+    t.set("dpd", dpd(p1, ctx.ipsec, is_vti), p1.line_of("dpd_delay"))
+    legacy = ctx.version is not None and ctx.version < N.LEGACY_ACTIONS_CONFIG_VERSION
+    how, why = initiates(p1, [p for _, p in p2s], is_vti, legacy)
+    t.set("initiates", how, p1.line_of("closeaction") if p1.has("closeaction") else p1.line, note=why)
     if chosen is None:
         ctx.note(p1.line, f"{name}: no route-based (VTI) or tunnel-mode phase 2")
     else:
@@ -272,6 +286,8 @@ def _tunnel(p1: Node, idx: int, p2s: list[tuple[int, Node]], ctx: _Ctx) -> Devic
                 disabled_line = disabled_line or ctx.iface(meta.ifname).line
         else:
             ctx.note(p2.line, f"{name}: policy-based (tunnel mode) phase 2, no tunnel interface")
+            t.set("policy_based", True, p2.line_of("mode"))
+            _policy_mss(t, ctx)
             nets = []
             for _, p in tun:
                 r = p.find("remoteid")
@@ -287,24 +303,62 @@ def _tunnel(p1: Node, idx: int, p2s: list[tuple[int, Node]], ctx: _Ctx) -> Devic
 
 
 def _local_id(t: DeviceTunnel, p1: Node, ctx: _Ctx) -> None:
-    kind, data = p1.get("myid_type"), p1.get("myid_data")
+    """``local.address``: what strongSwan's local_addrs is (ipsec_get_phase1_src(): the phase 1
+    interface's address, a VIP's address); ``local.identity``: My identifier when it is explicit;
+    ``outside.customer`` (old key): the identity, else the interface address."""
+    kind, data = p1.get("myid_type").strip(), p1.get("myid_data").strip()
     line = p1.line_of("myid_type")
+    iface = p1.get("interface").strip() or "wan"
+    addr = ctx.iface_address(iface)
+    if addr is not None:
+        t.set("local.address", addr, p1.line_of("interface"))
+        ctx.dc.meta[t.name].local_address = addr
+    elif ctx.doc.root.tag == "pfsense" and (ctx.iface(iface) is not None or iface.startswith("_vip")
+                                            or ctx.is_gateway_group(iface)):
+        # (an interface this file does not define at all, as in vpncc's own section files: unknown, no note)
+        why = ("a gateway group (the address of whichever member is up)" if ctx.is_gateway_group(iface)
+               else "dynamic (DHCP/PPPoE) or not a static address in config.xml")
+        ctx.note(p1.line_of("interface"), f"{t.name}: phase 1 interface {iface} is {why}: its address cannot be "
+                                          "checked from config.xml")
     if kind == "address":
         ip = _ip(data)
         if ip is not None:
             t.set("outside.customer", ip, p1.line_of("myid_data"))
+            t.set("local.identity", ip, p1.line_of("myid_data"))
             return
     elif kind in ("myaddress", ""):
-        iface = p1.get("interface") or "wan"
-        ip = ctx.iface_address(iface)
-        if ip is not None:
-            t.set("outside.customer", ip, line)
+        if addr is not None:
+            t.set("outside.customer", addr, line)
             return
-        ctx.note(line, f"{t.name}: local identity is the address of {iface}, which is dynamic (DHCP/PPPoE): "
-                       "it cannot be checked from config.xml")
         t.set("outside.customer", None, line, verifiable=False)
         return
+    elif data:
+        # fqdn, user_fqdn, keyid tag, asn1dn, dyn_dns: sent as that identity (ipsec_find_id())
+        t.set("local.identity", data, p1.line_of("myid_data"))
     ctx.note(line, f"{t.name}: local identity type {kind!r} ({data!r}) is not an IP address")
+
+
+def _vti_ifnames(p1: Node, p2: Node, p2s: list[tuple[int, Node]], ctx: _Ctx, split: bool) -> list[str]:
+    """Candidate if_ipsec names of a VTI phase 2, the one this config's layout uses first."""
+    reqid = p2.get("reqid") if split else (p2s[0][1].get("reqid") if p2s else p2.get("reqid"))
+    now = f"{N.VTI_IF_PREFIX}{reqid}"   # 2.6+ (config 22.0, upgrade_219_to_220): ipsec_get_ifname()
+    vtis = [p for _, p in p2s if p.get("mode") == "vti" and not p.has("disabled")]
+    idx = vtis.index(p2) if split and p2 in vtis else 0
+    ikeid = p1.get("ikeid")
+    # 2.4.4/2.4.5 (before upgrade_208_to_209 made <vtimaps>): ipsec<ikeid>00<idx>, e.g. ipsec1000
+    legacy = f"{N.VTI_IF_PREFIX}{ikeid}00{idx}"
+    vtimaps = ctx.ipsec.path("vtimaps") if ctx.ipsec is not None else None
+    mapped = []
+    if vtimaps is not None:
+        # 2.5 (before upgrade_219_to_220): get_ipsecifnum($ikeid, $idx) looks the number up in
+        # <vtimaps>, idx = the P2's place among the P1's enabled VTI P2s (0 for IKEv2)
+        mapped = [f"{N.VTI_IF_PREFIX}{it.get('ifnum')}" for it in vtimaps.findall("item")
+                  if it.get("reqid") == ikeid and it.get("index") == str(idx)]
+    if mapped:
+        return mapped[:1] + [now, legacy]
+    if ctx.version is not None and ctx.version < N.VTIMAPS_CONFIG_VERSION:
+        return [legacy, now]
+    return [now, legacy]
 
 
 def _vti(t: DeviceTunnel, p1: Node, p2: Node, p2s: list[tuple[int, Node]], meta: TunnelMeta, ctx: _Ctx) -> None:
@@ -321,18 +375,17 @@ def _vti(t: DeviceTunnel, p1: Node, p2: Node, p2s: list[tuple[int, Node]], meta:
     # ipsec_get_ifname(): IKEv1 / split connections get one ipsec<reqid> per P2; IKEv2 one per P1,
     # named after the first P2 of the phase 1
     split = (p1.get("iketype") or "ikev1") == "ikev1" or p1.has("splitconn")
-    reqid = p2.get("reqid") if split else (p2s[0][1].get("reqid") if p2s else p2.get("reqid"))
-    meta.vti_if = f"{N.VTI_IF_PREFIX}{reqid}"
-    vtimaps = ctx.ipsec.path("vtimaps") if ctx.ipsec is not None else None
-    if vtimaps is not None and vtimaps.findall("item"):
-        # pfSense 2.4/2.5 (before upgrade_219_to_220): get_ipsecifnum($ikeid, $idx) looks the number up
-        # in <vtimaps>, idx = the P2's place among the P1's enabled VTI P2s (0 for IKEv2)
-        vtis = [p for _, p in p2s if p.get("mode") == "vti" and not p.has("disabled")]
-        idx = vtis.index(p2) if split and p2 in vtis else 0
-        for it in vtimaps.findall("item"):
-            if it.get("reqid") == p1.get("ikeid") and it.get("index") == str(idx):
-                meta.vti_if = f"{N.VTI_IF_PREFIX}{it.get('ifnum')}"
-    iface = ctx.iface_by_if(meta.vti_if)
+    names = _vti_ifnames(p1, p2, p2s, ctx, split)
+    meta.vti_if = names[0]
+    iface = ctx.iface_by_if(names[0])
+    if iface is None:
+        for other in names[1:]:
+            iface = ctx.iface_by_if(other)
+            if iface is not None:
+                ctx.note(iface.line, f"{t.name}: VTI assigned as {other}, not {names[0]} as this config's "
+                                     "version names it: read as that interface")
+                meta.vti_if = other
+                break
     if iface is None:
         ctx.note(p2.line, f"{t.name}: {meta.vti_if} is not assigned to an interface: MTU is the if_ipsec "
                           f"default {N.VTI_DEFAULT_MTU} and no TCP MSS clamping applies")
@@ -342,8 +395,34 @@ def _vti(t: DeviceTunnel, p1: Node, p2: Node, p2s: list[tuple[int, Node]], meta:
     mtu = _int(iface.get("mtu"))
     t.set("mtu", mtu or N.VTI_DEFAULT_MTU, iface.line_of("mtu"))
     mss = _int(iface.get("mss"))
-    if mss:
+    if mss and ctx.system is not None and ctx.system.has("disablescrub"):
+        ctx.note(iface.line_of("mss"), f"{t.name}: MSS {mss} is set but System > Advanced > Firewall & NAT "
+                                       "'Disable Firewall Scrub' is on: filter.inc writes no scrub rule, nothing clamps")
+    elif mss:
         t.set("tcp_mss", mss - N.MSS_OFFSET, iface.line_of("mss"))
+
+
+def _policy_mss(t: DeviceTunnel, ctx: _Ctx) -> None:
+    """Policy-based tunnels: System > Advanced > Firewall & NAT "Enable Maximum MSS" (``maxmss_enable``)
+    makes filter.inc scrub traffic to/from <vpn_networks> (the tunnel-mode P2 remote networks) with
+    max-mss ``maxmss`` (default 1400; the value itself, no -40). It never covers a VTI's routed
+    networks: <vpn_networks> holds only the VTI /30."""
+    sysn = ctx.system
+    if sysn is None or not sysn.has("maxmss_enable"):
+        return
+    t.set("tcp_mss", _int(sysn.get("maxmss")) or N.MAXMSS_DEFAULT, sysn.line_of("maxmss"))
+
+
+def _drop_disabled_duplicates(ctx: _Ctx, dc: PfDeviceConfig, tunnels: dict[str, DeviceTunnel]) -> None:
+    """A disabled phase 1 is kept (it reads as a disabled tunnel) only when no enabled phase 1 serves the
+    same peer: pfSense skips disabled entries (ipsec_setup_tunnels()), so an old disabled copy next
+    to the live one changes nothing."""
+    live = {t.value("outside.aws") for t in dc.tunnels if t.value("enabled") and t.value("outside.aws")}
+    for t in list(dc.tunnels):
+        if "phase1" in dc.meta[t.name].disabled and t.value("outside.aws") in live:
+            ctx.note(t.line, f"{t.name}: disabled, and an enabled phase 1 serves the same peer: skipped")
+            dc.tunnels.remove(t)
+            del tunnels[t.name]
 
 
 # -- entry point ------------------------------------------------------------------------------
@@ -358,10 +437,18 @@ def read(text: str, path: str | None = None) -> PfDeviceConfig:
     ctx = _Ctx(doc, dc)
     if ctx.ifaces is not None:
         dc.opt_numbers = {int(i.tag[3:]) for i in ctx.ifaces.children if re.match(r"^opt\d+$", i.tag)}
+        dc.addresses = {i.tag: a for i in ctx.ifaces.children if (a := _ip(i.get("ipaddr"))) is not None}
+    dc.scrub_disabled = ctx.system is not None and ctx.system.has("disablescrub")
+    vips = doc.section("virtualip") if doc.root.tag == "pfsense" else None
+    for v in vips.findall("vip") if vips is not None else []:
+        a = _ip(v.get("subnet"))
+        if a is not None:
+            dc.addresses[f"_vip{v.get('uniqid')}"] = a
     if ctx.ipsec is None:
         ctx.note(doc.root.line, "no <ipsec> section: no IPsec tunnels are configured")
         _bgp(ctx)
         return dc
+    dc.retransmit_set = any(c.tag.startswith("ikev2_retransmit_") and c.text for c in ctx.ipsec.children)
     p1s = ctx.ipsec.findall("phase1")
     p2all = list(enumerate(ctx.ipsec.findall("phase2")))
     dc.ikeids = {v for v in (_int(p.get("ikeid")) for p in p1s) if v is not None}
@@ -375,6 +462,7 @@ def read(text: str, path: str | None = None) -> PfDeviceConfig:
         t = _tunnel(p1, idx, mine, ctx)
         tunnels[t.name] = t
         dc.tunnels.append(t)
+    _drop_disabled_duplicates(ctx, dc, tunnels)
     _static_routes(ctx, tunnels)
     _bgp(ctx)
     return dc

@@ -102,7 +102,8 @@ def _static_routes(ctx: _Ctx, tunnels: dict[str, DeviceTunnel]) -> None:
         t.set("static_routes", tuple(nets), prev.line if prev else entries[0][1])
 
 
-_RAW_NEI = re.compile(r"^\s*neighbor\s+(\S+)\s+(remote-as|local-as|timers|shutdown|peer-group)\b\s*(.*)$")
+_RAW_NEI = re.compile(r"^\s*neighbor\s+(\S+)\s+(remote-as|local-as|timers|shutdown|peer-group|route-map|prefix-list|"
+                      r"distribute-list)\b\s*(.*)$")
 
 
 def _bgp(ctx: _Ctx) -> None:
@@ -163,15 +164,51 @@ def _bgp(ctx: _Ctx) -> None:
             nb["hold_time_s"] = Obs(g_hold[0], g_hold[1])
         else:
             nb["hold_time_s"] = Obs(N.FRR_DEFAULT_HOLD, c.line)
+        nb["outbound_filter"] = _outbound_filter(pk, c, grp)
+        mp = pick("maximumprefix_num")
+        nb["inbound_limit"] = Obs(mp is not None and (_int(mp.text) or 0) > 0, mp.line if mp is not None else c.line)
         shut = bool(c.get("shutdown"))
         enabled = on and not shut
         nb["enabled"] = Obs(enabled, c.line_of("shutdown") if shut else (c.line if on else off_line))
         ctx.dc.bgp_neighbors.append(nb)
     adv = pk.path("frrbgpadvanced", "config")
     if ctx.dc.bgp_neighbors and not (adv is not None and adv.get("disableebgprequirepolicy")):
-        if not any(c.get("routemap_in") not in ("", "none") for c in confs):
-            ctx.note(nbs.line, "FRR requires route-maps on eBGP neighbors (ebgp-requires-policy) and none are set: "
-                               "no routes will be exchanged; tick BGP > Advanced > Disable eBGP Require Policy")
+        # FRR's ebgp-requires-policy: an eBGP neighbor without an inbound policy (route-map, prefix-list,
+        # distribute-list or filter-list in) accepts no routes, one without an outbound policy sends none
+        ins = ("routemap_in", "prefixfilter_in", "distribute_in", "aspathfilter_in")
+        if not any(c.get(k) not in ("", "none") for c in confs for k in ins):
+            ctx.note(nbs.line, "FRR requires a policy on eBGP neighbors (ebgp-requires-policy) and no inbound one is "
+                               "set: no routes from AWS will be accepted; tick BGP > Advanced > Disable eBGP Require "
+                               "Policy or add an inbound route-map/prefix-list")
+
+
+def _defined(pk: Node, section: str, name: str) -> bool:
+    sec = pk.find(section)
+    return sec is not None and any(c.get("name") == name for c in sec.findall("config"))
+
+
+#: neighbor field -> the package section that must define the named object. frr_bgp.inc
+#: frr_bgp_generate_neighbors() writes "neighbor X distribute-list/prefix-list/route-map NAME out"
+#: only when NAME is in that list (frr_get_accesslist_list() etc.): an undefined name is dropped
+#: silently, so it filters nothing.
+_OUT_FILTERS = (("distribute_out", "frrglobalacls"), ("prefixfilter_out", "frrglobalprefixes"),
+                ("routemap_out", "frrglobalroutemaps"))
+
+
+def _outbound_filter(pk: Node, c: Node, grp: Node | None) -> Obs:
+    """True when the neighbor (or its peer group: FRR members inherit the group's outbound policy)
+    has an outbound prefix filter that FRR really applies."""
+    for node in (c, grp):
+        if node is None:
+            continue
+        for tag, section in _OUT_FILTERS:
+            v = node.get(tag).strip()
+            if v and v != "none" and _defined(pk, section, v):
+                return Obs(True, node.line_of(tag))
+    undefined = [f"{tag} {c.get(tag)}" for tag, _ in _OUT_FILTERS if c.get(tag).strip() not in ("", "none")]
+    note = ("the outbound filter names an undefined object, which FRR's package drops: " + ", ".join(undefined)
+            if undefined else "no route-map, prefix-list or distribute-list out: every route BGP has is announced")
+    return Obs(False, c.line, note=note)
 
 
 def _bgp_raw(ctx: _Ctx, raw: Node) -> None:
@@ -207,6 +244,8 @@ def _bgp_raw(ctx: _Ctx, raw: Node) -> None:
             p["hold_time_s"] = int(rest[1])
         elif kind == "shutdown":
             p["enabled"] = False
+        elif len(rest) >= 2 and rest[1] == "out":
+            p["outbound_filter"] = True
     for peer, p in peers.items():
         nb = {"neighbor": Obs(ipaddress.IPv4Address(peer), raw.line)}
         if "aws_asn" in p:
@@ -216,6 +255,8 @@ def _bgp_raw(ctx: _Ctx, raw: Node) -> None:
             nb["customer_asn"] = Obs(ca, raw.line)
         nb["hold_time_s"] = Obs(p.get("hold_time_s", g_hold or N.FRR_DEFAULT_HOLD), raw.line)
         nb["enabled"] = Obs(p.get("enabled", True), raw.line)
+        # in a raw bgpd config a named filter may be defined anywhere: a reference counts
+        nb["outbound_filter"] = Obs(p.get("outbound_filter", False), raw.line)
         ctx.dc.bgp_neighbors.append(nb)
 
 

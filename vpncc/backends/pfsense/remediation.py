@@ -15,10 +15,13 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-from ...ir import Connection, Routing, Tunnel
+from dataclasses import replace
+
+from ...ir import Connection, IkeVersion, Routing, Tunnel
 from ...profile import Profile
 from ...validate.findings import Finding
 from ...validate.model import DeviceConfig
+from ...validate.negotiation import is_private
 from . import names as N
 from . import render as R
 from .read import PfDeviceConfig, TunnelMeta
@@ -85,6 +88,34 @@ def _match(conn: Connection, device: DeviceConfig) -> dict[int, str]:
     return out
 
 
+def _fits(t: Tunnel) -> bool:
+    """The tunnel's own (file) suite lies inside what AWS accepts on it."""
+    a = getattr(t, "accepted", None)
+    if a is None:
+        return True
+    return (t.ike.version in a.ike_versions and set(t.ike.encryption) <= set(a.ike_encryption)
+            and set(t.ike.integrity) <= set(a.ike_integrity) and set(t.ike.dh_groups) <= set(a.ike_dh_groups)
+            and set(t.ipsec.encryption) <= set(a.esp_encryption)
+            and (not t.ipsec.integrity or set(t.ipsec.integrity) <= set(a.esp_integrity))
+            and set(t.ipsec.pfs_groups) <= set(a.pfs_groups))
+
+
+def _suites(conn: Connection, profile: Profile) -> Connection:
+    """The suites remediation writes: the profile's --crypto choice, but never a file suite AWS does not
+    accept on that tunnel (then the recommended one: the fix must negotiate)."""
+    from ...crypto import choose
+    from ..base import RenderOptions
+    from . import PfsenseBackend
+
+    caps = PfsenseBackend().crypto_capabilities(profile, RenderOptions())
+    mode = getattr(profile, "crypto", None) or "recommended"
+    chosen = choose(conn, mode, caps)
+    if mode == "file":
+        rec = choose(conn, "recommended", caps)
+        chosen = replace(chosen, tunnels=tuple(c if _fits(c) else r for c, r in zip(chosen.tunnels, rec.tunnels)))
+    return chosen
+
+
 def _lowest(used: set[int], start: int = 1) -> int:
     i = start
     while i in used:
@@ -98,6 +129,7 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
     from . import PfsenseBackend
 
     profile, _ = resolve_profile(conn, PfsenseBackend(), profile)
+    conn = _suites(conn, profile)
     dev = device if isinstance(device, PfDeviceConfig) else PfDeviceConfig(vendor="pfsense", path=device.path,
                                                                           tunnels=device.tunnels)
     match = _match(conn, dev)
@@ -172,25 +204,37 @@ def _tunnel_fix(out: _Out, rule: str, conn: Connection, t: Tunnel, profile: Prof
     elif rule == "VPN110":
         out.set(p1 + ("remote-gateway",), str(t.outside.aws), f"tunnel {t.number} AWS outside address")
     elif rule == "VPN111":
-        out.set(p1 + ("myid_type",), "address", "identify with the customer gateway address")
-        out.set(p1 + ("myid_data",), str(t.outside.customer), "customer gateway outside address")
+        _local_fix(out, p1, t, dev, meta)
     elif rule == "VPN200":
         out.set(p1 + ("iketype",), N.IKE_VERSION[t.ike.version], "IKE version")
+        enc = dict(R.phase1(conn, t, 0, profile, notes)[1])["encryption"]
+        out.set(p1 + ("encryption",), php_value(enc), "phase 1 proposals for that version")
         if t.ike.version.value == "ikev1":
             out.set(p1 + ("mode",), "main", "main mode")
         else:
             out.unset(p1 + ("mode",), "IKEv2 has no negotiation mode")
+            _retransmit(out, dev)
     elif rule == "VPN201":
         enc = dict(R.phase1(conn, t, 0, profile, notes)[1])["encryption"]
         out.set(p1 + ("encryption",), php_value(enc), "phase 1 proposals")
     elif rule == "VPN202":
-        out.set(p1 + ("lifetime",), str(t.ike.lifetime_s), "phase 1 lifetime")
+        out.set(p1 + ("lifetime",), str(_life(t, "ike")), "phase 1 lifetime")
     elif rule == "VPN203":
         out.set(p1 + ("pre-shared-key",), t.ike.psk or "", f"tunnel {t.number} pre-shared key")
         out.set(p1 + ("authentication_method",), "pre_shared_key", "mutual PSK")
     elif rule == "VPN205":
-        out.set(p1 + ("dpd_delay",), str(t.dpd.interval_s), "DPD delay")
-        out.set(p1 + ("dpd_maxfail",), str(t.dpd.retries), "DPD max failures")
+        delay, fail = R.dpd_values(replace(t, ike=replace(t.ike, version=IkeVersion.IKEV2 if meta.iketype != "ikev1"
+                                                          else IkeVersion.IKEV1)), [])
+        out.set(p1 + ("dpd_delay",), str(delay), "DPD delay")
+        out.set(p1 + ("dpd_maxfail",), str(fail), "DPD max failures")
+        if meta.iketype != "ikev1":
+            _retransmit(out, dev, force=True)
+    elif rule == "VPN207":
+        if meta.startaction == "none":
+            out.unset(p1 + ("startaction",), "initiate (Child SA Start Action Default)")
+        out.set(p1 + ("closeaction",), "start", "Child SA Close Action Restart/Reconnect")
+        if p2 is not None:
+            out.set(p2 + ("keepalive",), N.KEEPALIVE_ON, "Keep Alive: re-initiate when disconnected")
     elif rule == "VPN206":
         out.set(p1 + ("mode",), "main", "main mode")
     elif rule in ("VPN210", "VPN211", "VPN212", "VPN220") and p2 is not None:
@@ -204,7 +248,7 @@ def _tunnel_fix(out: _Out, rule: str, conn: Connection, t: Tunnel, profile: Prof
         elif rule == "VPN211":
             out.set(p2 + ("pfsgroup",), want["pfsgroup"], "PFS group")
         elif rule == "VPN212":
-            out.set(p2 + ("lifetime",), want["lifetime"], "phase 2 lifetime")
+            out.set(p2 + ("lifetime",), str(_life(t, "esp")), "phase 2 lifetime")
         else:
             out.set(p2 + ("localid",), want["localid"], f"tunnel {t.number} inside address")
             out.set(p2 + ("remoteid",), want["remoteid"], "AWS inside address")
@@ -223,8 +267,51 @@ def _tunnel_fix(out: _Out, rule: str, conn: Connection, t: Tunnel, profile: Prof
             else:
                 out.set(("interfaces", ifname, "mss"), str(t.tcp_mss + N.MSS_OFFSET),
                         f"clamp TCP MSS to {t.tcp_mss} (pfSense subtracts 40)")
+                if dev.scrub_disabled and "scrub" not in out.apply:
+                    out.apply.add("scrub")
+                    out.unset(("system", "disablescrub"), "firewall scrub back on (every interface): filter.inc "
+                                                          "writes interface MSS clamping only with scrub")
         if ifname:
             out.apply.add(f"if:{ifname}")
+
+
+def _life(t: Tunnel, phase: str) -> int:
+    """The lifetime AWS runs on this tunnel (its tunnel options), else the file's."""
+    a = getattr(t, "accepted", None)
+    v = getattr(a, f"{phase}_lifetime_s", None) if a is not None else None
+    return int(v) if v else (t.ike.lifetime_s if phase == "ike" else t.ipsec.lifetime_s)
+
+
+def _retransmit(out: _Out, dev: PfDeviceConfig, force: bool = False) -> None:
+    """IKEv2: charon's retransmissions decide when a dead peer is declared (render.ipsec_global()); a
+    firewall with its own IKEv2 Retransmit values keeps them unless DPD itself was found too slow."""
+    if "retransmit" in out.apply or (dev.retransmit_set and not force):
+        return
+    out.apply.add("retransmit")
+    out.set(("ipsec", "ikev2_retransmit_tries"), str(N.COMPILE_RETRANSMIT_TRIES),
+            "IKEv2 Retransmit tries (charon-wide, every IKEv2 tunnel): a dead peer is detected in ~100 s")
+
+
+def _local_fix(out: _Out, p1: tuple, t: Tunnel, dev: PfDeviceConfig, meta: TunnelMeta) -> None:
+    """Never put an address the firewall does not own into its phase 1: move the phase 1 to the
+    interface/VIP that holds the customer gateway address when there is one; behind NAT (private local
+    address) the identity may be the public address; otherwise only say what is wrong."""
+    cgw = t.outside.customer
+    owner = next((name for name, a in dev.addresses.items() if a == cgw), None)
+    if owner is not None:
+        out.set(p1 + ("interface",), owner, f"{owner} holds the customer gateway address {cgw}")
+        out.set(p1 + ("myid_type",), "myaddress", "identify with that address")
+        return
+    local = meta.local_address
+    if local is None or is_private(local) or local == cgw:
+        why = ("behind NAT: AWS expects the public address as identity" if local is not None and local != cgw
+               else "customer gateway outside address")
+        out.set(p1 + ("myid_type",), "address", "identify with the customer gateway address")
+        out.set(p1 + ("myid_data",), str(cgw), why)
+        return
+    out.lines.append(f"/* tunnel {t.number}: this firewall sends IKE from {local}, but the AWS customer gateway is "
+                     f"{cgw}, an address it does not own: correct the customer gateway in AWS (or the WAN "
+                     "address); vpncc changes nothing here */")
 
 
 def _add_tunnel(out: _Out, conn: Connection, t: Tunnel, profile: Profile, dev: PfDeviceConfig,
@@ -237,6 +324,8 @@ def _add_tunnel(out: _Out, conn: Connection, t: Tunnel, profile: Profile, dev: P
     out.set(("ipsec", "phase2", ""),
             php_value(R.phase2(conn, t, ikeid, reqid, R.uniqid(lbl, t.number, reqid), profile, notes)[1]),
             f"add tunnel {t.number} phase 2 (reqid {reqid})")
+    if t.ike.version.value == "ikev2":
+        _retransmit(out, dev)
     ifname = f"opt{opt}"
     out.set(("interfaces", ifname), php_value(R.interface(t, ifname, reqid, profile)[1]),
             f"assign {N.VTI_IF_PREFIX}{reqid}")

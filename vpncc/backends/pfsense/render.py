@@ -31,6 +31,7 @@ class Plan:
     uniqids: list[str]
     ifnames: list[str]
     trackers: dict[str, int] = field(default_factory=dict)
+    profile: Profile | None = None
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Sections:
     gateway_groups: list[Node] = field(default_factory=list)
     routes: list[Node] = field(default_factory=list)
     rules: list[Node] = field(default_factory=list)
+    #: device-wide <ipsec> settings (IKEv2 retransmits), listed in the header as changes outside the tunnels
+    ipsec_global: list[Node] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -89,7 +92,7 @@ def fixed_plan(conn: Connection, profile: Profile) -> Plan:
     lbl = label(conn, profile)
     return Plan(ikeids=ikeids, reqids=list(ikeids),
                 uniqids=[uniqid(lbl, t.number, r) for t, r in zip(conn.tunnels, ikeids)],
-                ifnames=[f"opt{i + 1}" for i in range(len(conn.tunnels))])
+                ifnames=[f"opt{i + 1}" for i in range(len(conn.tunnels))], profile=profile)
 
 
 # -- phase 1 / phase 2 ------------------------------------------------------------------------
@@ -117,8 +120,29 @@ def _ike_items(t: Tunnel, notes: list[str]) -> list[Node]:
     return items
 
 
+def dpd_values(t: Tunnel, notes: list[str]) -> tuple[int, int]:
+    """(dpd_delay, dpd_maxfail) from the file's DPD interval/retries, shortened when pfSense would take
+    longer than the bound to declare AWS dead: IKEv1 dpd_timeout = delay x (maxfail + 1) (ipsec.inc);
+    IKEv2 = delay + charon's retransmissions (about 90 s with the tries compile sets, ipsec_global())."""
+    from ...validate.negotiation import DPD_DETECT_MAX_S as MAX
+
+    delay, fail = t.dpd.interval_s, t.dpd.retries
+    if t.ike.version is IkeVersion.IKEV1:
+        if delay * (fail + 1) > MAX:
+            delay = min(delay, MAX // 2)
+            fail = max(1, MAX // delay - 1)
+    else:
+        delay = min(delay, MAX - 90)
+    if (delay, fail) != (t.dpd.interval_s, t.dpd.retries):
+        notes.append(f"tunnel {t.number}: DPD delay {delay} s, max failures {fail} (the file says "
+                     f"{t.dpd.interval_s} s / {t.dpd.retries}): pfSense would otherwise take more than {MAX} s "
+                     "to declare a dead AWS endpoint")
+    return delay, fail
+
+
 def phase1(conn: Connection, t: Tunnel, ikeid: int, profile: Profile, notes: list[str]) -> Node:
     v1 = t.ike.version is IkeVersion.IKEV1
+    delay, fail = dpd_values(t, notes)
     return ("phase1", [
         ("ikeid", str(ikeid)),
         ("iketype", N.IKE_VERSION[t.ike.version]),
@@ -138,21 +162,24 @@ def phase1(conn: Connection, t: Tunnel, ikeid: int, profile: Profile, notes: lis
         ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
         ("nat_traversal", N.NAT_T_FORCE if profile.nat_traversal else N.NAT_T_AUTO),
         ("mobike", "off"),
-        ("dpd_delay", str(t.dpd.interval_s)),
-        ("dpd_maxfail", str(t.dpd.retries)),
+        # Child SA Close Action "Restart/Reconnect": when AWS closes the SA (its DPD, an endpoint
+        # replacement) strongSwan re-initiates at once; the default (close_action none) leaves the
+        # tunnel down until someone restarts it (ipsec.inc $ipsec_closeactions)
+        ("closeaction", "start"),
+        ("dpd_delay", str(delay)),
+        ("dpd_maxfail", str(fail)),
     ])
 
 
 def esp_algorithms(encs: tuple[Encryption, ...]) -> list[tuple[str, str]]:
-    """(name, keylen) pairs in $p2_ealgos order; AES128 + AES256 CBC together become keylen ``auto``."""
-    pairs = [N.ESP_ENCRYPTION[e] for e in encs]
-    aes = {k for n, k in pairs if n == "aes"}
-    out = []
-    for name in N.P2_EALGOS:
-        if name == "aes" and len(aes) > 1:
-            out.append(("aes", N.ESP_AES_AUTO))
-            continue
-        out += sorted({p for p in pairs if p[0] == name})
+    """(name, keylen) pairs in the order given (strongest first), one entry per algorithm: keylen
+    ``auto`` is never used because it also offers AES192 (ipsec_setup_tunnels() expands 256, 192, 128),
+    a value nobody asked for. ipsec_setup_proposal_entry() still puts AEAD entries first."""
+    out: list[tuple[str, str]] = []
+    for e in encs:
+        pair = N.ESP_ENCRYPTION[e]
+        if pair not in out:
+            out.append(pair)
     return out
 
 
@@ -163,7 +190,7 @@ def phase2(conn: Connection, t: Tunnel, ikeid: int, reqid: int, uid: str, profil
         notes.append(f"tunnel {t.number}: PFS groups {', '.join(map(str, pfs[1:]))} left out: a pfSense "
                      f"phase 2 has a single PFS group, {pfs[0]} (the first, preferred one) is used")
     only_gcm = all(e.is_gcm for e in t.ipsec.encryption)
-    halgos = [] if only_gcm else [h for h in N.P2_HALGOS if h in {N.ESP_INTEGRITY[i] for i in t.ipsec.integrity}]
+    halgos = [] if only_gcm else list(dict.fromkeys(N.ESP_INTEGRITY[i] for i in t.ipsec.integrity))
     return ("phase2", [
         ("ikeid", str(ikeid)),
         ("uniqid", uid),
@@ -177,8 +204,24 @@ def phase2(conn: Connection, t: Tunnel, ikeid: int, reqid: int, uid: str, profil
         *[("hash-algorithm-option", h) for h in halgos],
         ("pfsgroup", str(pfs[0] if pfs else N.PFS_OFF)),
         ("lifetime", str(t.ipsec.lifetime_s)),
+        # Keep Alive: ipsec_keepalive.php (every 300 s) initiates this P2 when it is disconnected,
+        # VTI included (vpn_ipsec_phase2.php help text): the tunnel comes back if a restart failed
+        ("keepalive", N.KEEPALIVE_ON),
         ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
     ])
+
+
+def ipsec_global(conn: Connection, notes: list[str]) -> list[Node]:
+    """IKEv2 has no per-tunnel DPD timeout: charon declares a peer dead when its retransmissions give up
+    (165 s with the defaults, plus dpd_delay). "IKEv2 Retransmit" tries 4 (VPN > IPsec > Advanced,
+    pfSense 2.6.0+) gives up after 4 * (1.8^5 - 1) / 0.8 = 89.5 s, so a dead AWS endpoint is detected in
+    about dpd_delay + 90 s. It is charon-wide, so it is named as a change outside these tunnels."""
+    if not any(t.ike.version is IkeVersion.IKEV2 for t in conn.tunnels):
+        return []
+    notes.append(f"change outside these tunnels: VPN > IPsec > Advanced Settings, IKEv2 Retransmit tries "
+                 f"{N.COMPILE_RETRANSMIT_TRIES} (charon-wide, every IKEv2 tunnel): a dead AWS endpoint is "
+                 "detected in about 100 s instead of 175 s")
+    return [("ikev2_retransmit_tries", str(N.COMPILE_RETRANSMIT_TRIES))]
 
 
 def interface(t: Tunnel, ifname: str, reqid: int, profile: Profile) -> Node:
@@ -311,6 +354,7 @@ def build(conn: Connection, profile: Profile, plan: Plan) -> Sections:
         s.phase1.append(phase1(conn, t, ikeid, profile, notes))
         s.phase2.append(phase2(conn, t, ikeid, reqid, uid, profile, notes))
         s.interfaces.append(interface(t, ifname, reqid, profile))
+    s.ipsec_global = ipsec_global(conn, notes)
     lbl = label(conn, profile)
     if conn.routing is Routing.BGP:
         s.frr = frr_global()

@@ -27,7 +27,7 @@ from ...errors import InputError, mask_secret_line
 from .xmlwrite import xml1_decode
 
 #: top-level sections kept as full subtrees
-DEEP = frozenset({"version", "ipsec", "interfaces", "staticroutes", "gateways", "virtualip"})
+DEEP = frozenset({"version", "system", "ipsec", "interfaces", "staticroutes", "gateways", "virtualip"})
 #: children of <installedpackages> kept as full subtrees: FRR's sections and the package list
 DEEP_PKG_PREFIX = "frr"
 
@@ -364,7 +364,8 @@ def _packages(raw: bytes, pk: Node, lines: _Lines, path: str | None) -> list[Nod
     if raw[start_tag_end(raw, pk.start) - 2:start_tag_end(raw, pk.start)] == b"/>":
         return []
     lo = start_tag_end(raw, pk.start)
-    names = ["package", "frr", "frrbgp", "frrbgpneighbors", "frrbgpadvanced", "frrglobalraw", "frrglobalroutemaps"]
+    names = ["package", "frr", "frrbgp", "frrbgpneighbors", "frrbgpadvanced", "frrglobalraw", "frrglobalroutemaps",
+             "frrglobalprefixes", "frrglobalacls"]
     hit = _locate(raw, lo, pk.end, names, 0)
     out = []
     if hit is None:  # odd markup inside: parse the whole section instead

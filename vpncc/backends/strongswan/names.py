@@ -38,123 +38,54 @@ DH: dict[int, str] = {
     24: "modp2048s256",
 }
 
-# -- reading: every spelling charon accepts (proposal_keywords_static.txt, strongSwan 5.9) ----------
+# -- reading: every spelling charon accepts (strongSwan docs, "Algorithm Proposals (Cipher Suites)",
+# https://docs.strongswan.org/docs/latest/config/proposals.html; proposal_keywords_static.txt, 5.9) -----
 _ENC_IN: dict[str, Encryption] = {
-    "aes": Encryption.AES128, "aes128": Encryption.AES128, "aes256": Encryption.AES256,
+    "aes": Encryption.AES128, "aes128": Encryption.AES128, "aes192": Encryption.AES192,
+    "aes256": Encryption.AES256, "3des": Encryption.TDES, "des": Encryption.DES,
     "aes128gcm16": Encryption.AES128_GCM_16, "aes128gcm128": Encryption.AES128_GCM_16,
     "aes128gcm": Encryption.AES128_GCM_16,
+    "aes192gcm16": Encryption.AES192_GCM_16, "aes192gcm128": Encryption.AES192_GCM_16,
+    "aes192gcm": Encryption.AES192_GCM_16,
     "aes256gcm16": Encryption.AES256_GCM_16, "aes256gcm128": Encryption.AES256_GCM_16,
     "aes256gcm": Encryption.AES256_GCM_16,
 }
 _INTEG_IN: dict[str, Integrity] = {
     "sha": Integrity.SHA1, "sha1": Integrity.SHA1, "sha256": Integrity.SHA2_256, "sha2_256": Integrity.SHA2_256,
     "sha384": Integrity.SHA2_384, "sha2_384": Integrity.SHA2_384, "sha512": Integrity.SHA2_512,
-    "sha2_512": Integrity.SHA2_512,
+    "sha2_512": Integrity.SHA2_512, "md5": Integrity.MD5,
 }
-_PRF_IN: dict[str, Integrity] = {v: k for k, v in PRF.items()}
-_DH_IN: dict[str, int] = {v: k for k, v in DH.items()}
-#: keywords charon knows that have no AWS counterpart (kept as "foreign", never a crash)
-_FOREIGN = re.compile(
-    r"^(3des|des|cast128|blowfish\d*|null|aes192|aes(128|192|256)?(ctr|ccm\d*|gcm(8|12|64|96)|gmac|xcbc|cmac)"
-    r"|aes192(gcm|ccm)\d*|camellia\w*|chacha20poly1305|serpent\w*|twofish\w*|md5(_128)?|sha1_160|sha(2_)?256_96"
-    r"|aesxcbc|aescmac|prfmd5|prfaesxcbc|prfaescmac|prfsha1|modp(768|none|null)|ecp(192|224)(bp)?|ecp(256|384|512)bp"
-    r"|curve25519|x25519|curve448|x448|ntru\d+|newhope\d+|ke\d_\w+|esn|noesn|mlkem\d+)$")
+_PRF_IN: dict[str, Integrity] = {v: k for k, v in PRF.items()} | {"prfmd5": Integrity.MD5}
+#: key exchange keywords -> IANA DH group numbers (groups AWS never accepts still get their number)
+_DH_IN: dict[str, int] = {v: k for k, v in DH.items()} | {
+    "modp768": 1, "ecp192": 25, "ecp224": 26, "ecp224bp": 27, "ecp256bp": 28, "ecp384bp": 29, "ecp512bp": 30,
+    "curve25519": 31, "x25519": 31, "curve448": 32, "x448": 32,
+}
+#: ESP extended sequence number keywords: not an algorithm
+_IGNORED = frozenset({"esn", "noesn", "modpnone", "none"})
+#: ciphers that are AEAD in charon but outside the IR (they must not share a proposal with classic ones)
+_AEAD_OTHER = re.compile(r"^(aes(128|192|256)?(gcm(8|12|64|96)|ccm\d*)|chacha20poly1305|camellia\d*ccm\d*)$")
 
 
 def proposal_strings(encryption, integrity, groups, *, ike: bool) -> list[str]:
-    """Proposals for one IR algorithm set: one classic proposal and one AEAD proposal as needed.
+    """Proposals for one IR algorithm set, in the given order (strongest first, as vpncc.crypto chose
+    them): one classic proposal and one AEAD proposal as needed, the kind listed first first.
 
     ``groups`` are DH groups (IKE) or PFS groups (ESP; empty = no PFS)."""
+    encryption = list(encryption)
     classic = [ENCRYPTION[e] for e in encryption if not e.is_gcm]
     aead = [ENCRYPTION[e] for e in encryption if e.is_gcm]
     dh = [DH[g] for g in groups]
     out = []
     if classic:
-        out.append("-".join(classic + [INTEGRITY[i] for i in integrity] + dh))
+        first = next(i for i, e in enumerate(encryption) if not e.is_gcm)
+        out.append((first, "-".join(classic + [INTEGRITY[i] for i in integrity] + dh)))
     if aead:
         # IKE: the integrity list becomes the PRF list; ESP: GCM carries its own integrity
         prf = [PRF[i] for i in integrity] if ike else []
-        out.append("-".join(aead + prf + dh))
-    return out
-
-
-@dataclass
-class Parsed:
-    """A proposal list read back in IR terms."""
-
-    encryption: list[Encryption] = field(default_factory=list)
-    integrity: list[Integrity] = field(default_factory=list)
-    groups: list[int] = field(default_factory=list)
-    #: keywords that are valid strongSwan but not an AWS algorithm
-    foreign: list[str] = field(default_factory=list)
-    #: tokens charon would not accept at all
-    unknown: list[str] = field(default_factory=list)
-    all_aead: bool = True
-    #: the list used strongSwan's ``default`` keyword (or was absent)
-    default: bool = False
-
-    def add(self, lst: list, v) -> None:
-        if v not in lst:
-            lst.append(v)
-
-
-#: strongSwan 5.9's built-in proposals (what "default" or an absent setting means), in IR terms
-DEFAULT_IKE = (
-    (Encryption.AES128, Encryption.AES256, Encryption.AES128_GCM_16, Encryption.AES256_GCM_16),
-    (Integrity.SHA2_256, Integrity.SHA2_384, Integrity.SHA2_512, Integrity.SHA1),
-    (19, 20, 21, 15, 16, 17, 18, 14),
-)
-DEFAULT_ESP = (
-    (Encryption.AES128_GCM_16, Encryption.AES256_GCM_16, Encryption.AES128, Encryption.AES256),
-    (Integrity.SHA2_256, Integrity.SHA2_384, Integrity.SHA2_512, Integrity.SHA1),
-    (),
-)
-
-
-def parse_proposals(value: str | None, *, ike: bool) -> Parsed:
-    """Parse a comma-separated proposal list (swanctl ``proposals``/``esp_proposals``, ipsec.conf
-    ``ike``/``esp``; the ipsec.conf strict flag ``!`` is stripped by the caller)."""
-    p = Parsed()
-    items = [s.strip() for s in (value or "default").split(",") if s.strip()] or ["default"]
-    for item in items:
-        if item.lower() == "default":
-            p.default = True
-            enc, integ, groups = DEFAULT_IKE if ike else DEFAULT_ESP
-            for e in enc:
-                p.add(p.encryption, e)
-            for i in integ:
-                p.add(p.integrity, i)
-            for g in groups:
-                p.add(p.groups, g)
-            p.all_aead = False
-            continue
-        has_classic = False
-        has_prf = False
-        integ_here: list[Integrity] = []
-        for tok in item.lower().split("-"):
-            if tok in _ENC_IN:
-                e = _ENC_IN[tok]
-                p.add(p.encryption, e)
-                has_classic |= not e.is_gcm
-            elif tok in _INTEG_IN:
-                integ_here.append(_INTEG_IN[tok])
-            elif tok in _PRF_IN:
-                has_prf = True
-                if ike:
-                    integ_here.append(_PRF_IN[tok])
-            elif tok in _DH_IN:
-                p.add(p.groups, _DH_IN[tok])
-            elif _FOREIGN.match(tok):
-                p.add(p.foreign, tok)
-            else:
-                p.add(p.unknown, tok)
-        if has_classic:
-            p.all_aead = False
-        # ESP: integrity of an AEAD-only proposal is dropped by charon; IKE AEAD: PRFs count
-        if has_classic or (ike and has_prf):
-            for i in integ_here:
-                p.add(p.integrity, i)
-    return p
+        first = next(i for i, e in enumerate(encryption) if e.is_gcm)
+        out.append((first, "-".join(aead + prf + dh)))
+    return [s for _, s in sorted(out)]
 
 
 # -- lifetimes --------------------------------------------------------------------------------------
@@ -187,8 +118,25 @@ IPSEC_CONF_IKELIFETIME = 10800   # 3 h
 IPSEC_CONF_LIFETIME = 3600       # 1 h
 IPSEC_CONF_DPDDELAY = 30
 IPSEC_CONF_DPDTIMEOUT = 150
-#: charon's retransmission count: DPD with no explicit timeout gives up after these retries
+#: charon's default retransmission count (semantics.Retransmit: 5 tries, 165 s with the default timers)
 CHARON_RETRANSMIT_TRIES = 5
+#: what the compiled charon-vpncc.conf sets when a tunnel runs IKEv2, where charon ignores dpd_timeout and
+#: a dead peer is given up when retransmission gives up (docs "Retransmission": timeout * base^(n-1)).
+#: 3 s, base 1.5, 3 retries: 3 + 4.5 + 6.75 + 10.1 = 24 s after the DPD request, ~34 s after the last
+#: packet with dpd_delay 10 s, instead of 165 s with charon's defaults. charon has no per-connection
+#: retransmission settings (5.9): these apply to every IKE SA of the daemon, and still allow a 24 s
+#: round-trip budget per exchange.
+COMPILED_RETRANSMIT = {"retransmit_timeout": "3.0", "retransmit_base": "1.5", "retransmit_tries": "3"}
+
+
+#: the longest a dead AWS endpoint may take to detect (vpncc.validate.negotiation.DPD_DETECT_MAX_S)
+DPD_DETECT_MAX = 120
+
+
+def dpd_timeout_for(interval: int, retries: int) -> int:
+    """IKEv1 dpd_timeout: AWS's own DPD window (interval x retries), kept short enough that charon
+    declares the peer dead within DPD_DETECT_MAX (it checks every dpd_delay, so dpd_delay + dpd_timeout)."""
+    return max(min(interval * retries, DPD_DETECT_MAX - interval), 1)
 
 
 def child_rekey_for(lifetime: int) -> int:

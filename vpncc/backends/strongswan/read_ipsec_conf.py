@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel
 from . import names
-from .read import apply_iface, ipv4, key_int, set_proposals, set_psk, set_version
+from .read import apply_iface, ipv4, key_int, set_local, set_proposals, set_psk, set_version
+from .semantics import Retransmit, dpd_libreswan, dpd_strongswan, initiates_ipsec_conf, initiates_libreswan
 
 if TYPE_CHECKING:  # pragma: no cover
     from .linux_side import LinuxSide
@@ -34,6 +35,17 @@ rightcertpolicy rightdns rightfirewall rightgroups rightgroups2 righthostaccess 
 rightprotoport rightsendcert rightsigkey rightsourceip rightsubnet rightupdown sha256_truncbug tfc type
 xauth xauth_identity inactivity hw_offload if_id_in if_id_out ppk_id ppk_required priority sec_label
 """.split())
+#: Libreswan/Openswan (pluto) keywords strongSwan's starter does not have (Libreswan ipsec.conf(5))
+PLUTO_KEYS = frozenset("""
+ikev2 phase2 phase2alg salifetime encapsulation nat-ikev1-method ikepad narrowing sareftrack remote_peer_type
+overlapip vti-interface vti-routing vti-shared leftvti rightvti rekeymargin rekeyfuzz pfsgroup dpdaction
+leftnexthop rightnexthop leftsourceip rightsourceip ike_frag fragmentation mtu nic-offload
+retransmit-timeout retransmit-interval ipsec-interface leftinterface-ip
+""".split())
+#: settings only pluto knows: the file is Libreswan's/Openswan's and read with their meaning
+_PLUTO = re.compile(r"^[ \t]*(ikev2|phase2alg|phase2|salifetime|encapsulation|nat_traversal|protostack|"
+                    r"virtual_private|vti-interface|leftvti|nat-ikev1-method|ikepad|ipsec-interface)[ \t]*="
+                    r"|^[ \t]*ike[ \t]*=[^#\n]*;|restart_by_peer", re.M)
 
 
 @dataclass
@@ -128,12 +140,15 @@ def _effective(conns: dict[str, Conn], name: str) -> dict[str, tuple[str, int]]:
 
 
 def tunnels_from_ipsec_conf(parts: list["Part"], dev: DeviceConfig, side: "LinuxSide", path: str | None,
-                            ifnames: dict[int, str]) -> None:
+                            ifnames: dict[int, str], retransmit: Retransmit | None = None) -> None:
+    retransmit = retransmit or Retransmit()
     conns: dict[str, Conn] = {}
     secrets: list[tuple[list[str], str, str, int]] = []
     base = os.path.dirname(path) if path else None
     for p in parts:
         parse(p.text, p.offset, base, dev, conns, secrets)
+    pluto = any(_PLUTO.search(p.text) for p in parts) or any(
+        k in PLUTO_KEYS - CONN_KEYS for c in conns.values() for k in c.settings)
     for name, c in conns.items():
         if name == "%default":
             continue
@@ -146,41 +161,152 @@ def tunnels_from_ipsec_conf(parts: list["Part"], dev: DeviceConfig, side: "Linux
         def ln(k: str) -> int:
             return s[k][1] if k in s else c.line
 
+        known = CONN_KEYS | PLUTO_KEYS if pluto else CONN_KEYS
         for k, (_, line) in s.items():
-            if k not in CONN_KEYS:
-                dev.notes.append(DeviceNote(line, f"conn {name}: unknown keyword {k!r} (starter would refuse it)"))
+            if k not in known:
+                who = "pluto" if pluto else "starter"
+                dev.notes.append(DeviceNote(line, f"conn {name}: unknown keyword {k!r} ({who} would refuse it)"))
         if val("auto") == "ignore":
             t.set("enabled", False, ln("auto"))
         right = ipv4(val("right"))
         if right is not None:
             t.set("outside.aws", right, ln("right"))
-        lid = ipv4(val("leftid")) or ipv4(val("left"))
-        if lid is not None:
-            t.set("outside.customer", lid, ln("leftid") if ipv4(val("leftid")) else ln("left"))
-        kx = (val("keyexchange") or "ike").lower()
-        aggressive = (val("aggressive") or "no").lower() in ("yes", "true")
-        set_version(t, kx == "ikev1", ln("keyexchange"), aggressive, ln("aggressive") if val("aggressive") else None)
-        for key, ike, what in (("ike", True, "IKE proposal"), ("esp", False, "ESP proposal")):
-            raw = val(key)
-            strict = raw is None or raw.endswith("!")
-            set_proposals(t, dev, raw.rstrip("!") if raw else None, ln(key), ike=ike, what=what, strict=strict)
-        ike_life = names.parse_time(val("ikelifetime") or "") or names.IPSEC_CONF_IKELIFETIME
+        set_local(t, side, val("left"), ln("left"), val("leftid"), ln("leftid"))
+        aggressive = (val("aggressive") or val("aggrmode") or "no").lower() in ("yes", "true")
+        v1 = _pluto_v1(val, t, dev, ln) if pluto else (val("keyexchange") or "ike").lower() == "ikev1"
+        set_version(t, v1, ln("ikev2") if pluto and val("ikev2") else ln("keyexchange"), aggressive,
+                    ln("aggressive") if val("aggressive") else None)
+        if pluto:
+            _pluto_crypto(t, dev, val, ln, v1)
+        else:
+            for key, ike, what in (("ike", True, "IKE proposal"), ("esp", False, "ESP proposal")):
+                raw = val(key)
+                strict = raw is None or raw.endswith("!")
+                set_proposals(t, dev, raw.rstrip("!") if raw else None, ln(key), ike=ike, what=what, strict=strict,
+                              ikev1=v1)
+        default_ike = 3600 if pluto else names.IPSEC_CONF_IKELIFETIME
+        ike_life = names.parse_time(val("ikelifetime") or "") or default_ike
         t.set("ike.lifetime_s", ike_life, ln("ikelifetime"))
-        lkey = "lifetime" if "lifetime" in s else "keylife"
-        t.set("ipsec.lifetime_s", names.parse_time(val(lkey) or "") or names.IPSEC_CONF_LIFETIME, ln(lkey))
-        if (val("dpdaction") or "none").lower() in ("restart", "clear", "hold", "trap"):
-            delay = names.parse_time(val("dpddelay") or "") or names.IPSEC_CONF_DPDDELAY
-            timeout = names.parse_time(val("dpdtimeout") or "") or names.IPSEC_CONF_DPDTIMEOUT
+        lkey = next((k for k in ("lifetime", "keylife", "salifetime") if k in s), "lifetime")
+        # pluto's salifetime/keylife default is 8 h (Libreswan ipsec.conf(5)); starter's lifetime 1 h
+        default_sa = 28800 if pluto else names.IPSEC_CONF_LIFETIME
+        t.set("ipsec.lifetime_s", names.parse_time(val(lkey) or "") or default_sa, ln(lkey))
+        delay = names.parse_time(val("dpddelay") or "") if val("dpddelay") else None
+        timeout = names.parse_time(val("dpdtimeout") or "") if val("dpdtimeout") else None
+        if pluto:
+            dpd = dpd_libreswan(delay, timeout, val("dpdaction"))
+        else:
+            on = (val("dpdaction") or "none").lower() in ("restart", "clear", "hold", "trap")
+            delay = delay or names.IPSEC_CONF_DPDDELAY
+            timeout = timeout or names.IPSEC_CONF_DPDTIMEOUT
+            dpd = dpd_strongswan(ikev1=v1, delay=delay if on else 0, timeout=timeout, action=val("dpdaction"),
+                                 retransmit=retransmit, legacy=True)
+        dline = ln("dpdaction") if val("dpdaction") else ln("dpddelay")
+        t.set("dpd", dpd, dline)
+        if dpd.enabled and delay:
             t.set("dpd.interval_s", delay, ln("dpddelay"))
-            t.set("dpd.retries", round(timeout / delay) if delay else 0, ln("dpdtimeout"))
-        mark = key_int((val("mark") or val("mark_out") or val("mark_in") or "").split("/")[0] or None)
+            t.set("dpd.retries", round((timeout or 0) / delay) if delay else 0, ln("dpdtimeout"))
+        how, why = initiates_libreswan(val("auto")) if pluto else initiates_ipsec_conf(val("auto"), val("closeaction"))
+        t.set("initiates", how, ln("auto"), note=why)
+        markv = val("mark") or val("mark_out") or val("mark_in")
+        mark = key_int((markv or "").split("/")[0] or None)
         updown = val("leftupdown")
-        apply_iface(t, side, ifnames, xfrm=key_int(val("if_id_out") or val("if_id_in")), mark=mark, updown=updown)
-        t.set("strongswan", {"syntax": "ipsec.conf", "child": None, "iface": ifnames.get(id(t))}, c.line)
+        if_out, if_in = key_int(val("if_id_out")), key_int(val("if_id_in"))
+        if pluto and val("vti-interface"):
+            # Libreswan creates the VTI itself: vti-interface=NAME with key = mark, leftvti = its address
+            # (Libreswan ipsec.conf(5), "vti-interface", "leftvti")
+            _pluto_vti(side, val("vti-interface"), mark, val("leftvti"), ln("leftvti"), ln("vti-interface"))
+            updown = updown or f"- updown {val('vti-interface')}"
+        apply_iface(t, side, ifnames, xfrm=if_out or if_in, mark=mark, updown=updown,
+                    line=ln("if_id_out") if if_out else ln("mark") if "mark" in s else ln("leftupdown"),
+                    xfrm_in=if_in if if_out else None, remote=val("right"))
+        _policy_based(t, val, ln, mark, if_out or if_in, updown, ifnames)
+        ident = ("if_id", if_out or if_in) if (if_out or if_in) else (("mark", mark) if mark else None)
+        t.set("strongswan", {"syntax": "libreswan" if pluto else "ipsec.conf", "child": None,
+                             "iface": ifnames.get(id(t)), "id_kind": ident[0] if ident else None,
+                             "if_id": ident[1] if ident else None}, c.line)
         psk = _psk_for(secrets, val("leftid") or val("left"), val("rightid") or val("right"))
         if psk is not None:
             set_psk(t, psk[0], psk[1])
         dev.tunnels.append(t)
+
+
+def _pluto_v1(val, t: DeviceTunnel, dev: DeviceConfig, ln) -> bool:
+    """IKE version in pluto's terms: ``ikev2=no|never|permit`` is IKEv1 (permit: IKEv1 initiated),
+    ``yes|insist|propose`` IKEv2; Libreswan 4+ also takes ``keyexchange=ikev1|ikev2``; Openswan's (and
+    Libreswan 3's) ``keyexchange=ike`` is their only value and means IKEv1."""
+    v2 = (val("ikev2") or "").lower()
+    if v2:
+        return v2 in ("no", "never", "permit")
+    kx = (val("keyexchange") or "").lower()
+    if kx in ("ikev1", "ikev2"):
+        return kx == "ikev1"
+    dev.notes.append(DeviceNote(ln("keyexchange"), f"conn {t.name}: no ikev2= setting: read as IKEv1 (Openswan, "
+                                                   "Libreswan 3); Libreswan 4+ defaults to IKEv2"))
+    return True
+
+
+def _pluto_crypto(t: DeviceTunnel, dev: DeviceConfig, val, ln, v1: bool) -> None:
+    ike = val("ike")
+    if ike:
+        set_proposals(t, dev, ike, ln("ike"), ike=True, what="IKE proposal", ikev1=v1, dialect="libreswan")
+    else:
+        unv = dict(t.value("unverified") or {})
+        unv["ike.proposals"] = "no ike= line: pluto's built-in default proposals"
+        t.set("unverified", unv, t.line)
+    groups = tuple(g for p in (t.value("ike.proposals") or ()) for g in p.dh_groups)
+    first = groups[:1]
+    pfs = (val("pfs") or "yes").lower() not in ("no", "false")
+    pfsgroup = val("pfsgroup")
+    if pfsgroup:
+        from .proposals import libreswan
+
+        gs = libreswan(f"aes-{pfsgroup}", ike=True, ikev1=False).proposals
+        first = gs[0].dh_groups if gs else first
+    esp = val("phase2alg") or val("esp")
+    key = "phase2alg" if val("phase2alg") else "esp"
+    # pfs=yes (the default): the phase-1 group unless phase2alg names one (Libreswan ipsec.conf(5), pfs)
+    set_proposals(t, dev, esp or "aes256-sha2_256,aes128-sha2_256,aes256-sha1,aes128-sha1", ln(key), ike=False,
+                  what="ESP proposal", ikev1=v1, dialect="libreswan", pfs_groups=first if pfs else ())
+    if not esp:
+        unv = dict(t.value("unverified") or {})
+        unv["ipsec.proposals"] = "no phase2alg= line: pluto's built-in default ESP proposals"
+        t.set("unverified", unv, t.line)
+
+
+def _pluto_vti(side, name: str, mark, leftvti: str | None, vti_line: int, line: int) -> None:
+    import ipaddress as _ip
+
+    i = side.iface(name)
+    i.kind = i.kind or "vti"
+    i.line = i.line or line
+    if i.key is None:
+        i.key = mark
+    if leftvti and i.inside is None:
+        try:
+            i.inside = (_ip.IPv4Interface(leftvti), vti_line)
+        except ValueError:
+            pass
+
+
+def _policy_based(t: DeviceTunnel, val, ln, mark, if_id, updown, ifnames) -> None:
+    """leftsubnet/rightsubnet narrower than 0.0.0.0/0 without a mark/if_id/VTI: a policy-based tunnel
+    (AWS's Openswan template), traffic follows the IPsec policies, not an interface."""
+    ls, rs = (val("leftsubnet") or "0.0.0.0/0"), (val("rightsubnet") or "0.0.0.0/0")
+    if mark or if_id or updown and id(t) in ifnames:
+        return
+    if ls.strip() != "0.0.0.0/0" or rs.strip() != "0.0.0.0/0":
+        t.set("policy_based", True, ln("rightsubnet"))
+        nets = []
+        import ipaddress as _ip
+
+        for n in rs.replace("{", "").replace("}", "").replace(",", " ").split():
+            try:
+                nets.append(_ip.IPv4Network(n, strict=False))
+            except ValueError:
+                continue
+        if nets:
+            t.set("static_routes", tuple(nets), ln("rightsubnet"))
 
 
 def _psk_for(secrets, local: str | None, remote: str | None) -> tuple[str, int] | None:

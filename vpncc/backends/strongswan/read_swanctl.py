@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel
 from . import names, settings
-from .read import apply_iface, ipv4, key_int, set_proposals, set_psk, set_version
+from .read import apply_iface, ipv4, key_int, set_local, set_proposals, set_psk, set_version
+from .semantics import Retransmit, dpd_strongswan, initiates_swanctl
 
 if TYPE_CHECKING:  # pragma: no cover
     from .linux_side import LinuxSide
@@ -45,7 +46,8 @@ def _unknown(sec: settings.Section, allowed: frozenset, what: str, dev: DeviceCo
 
 
 def tunnels_from_swanctl(part: "Part", dev: DeviceConfig, side: "LinuxSide", path: str | None,
-                         ifnames: dict[int, str]) -> None:
+                         ifnames: dict[int, str], retransmit: Retransmit | None = None) -> None:
+    retransmit = retransmit or Retransmit()
     root = settings.parse(part.text, path=path, line_offset=part.offset, notes=dev.notes)
     settings.resolve_refs(root)
     conns = root.sub("connections")
@@ -70,14 +72,14 @@ def tunnels_from_swanctl(part: "Part", dev: DeviceConfig, side: "LinuxSide", pat
         local_id = local.get("id") if local else None
         remote_id = rem.get("id") if rem else None
         lid = ipv4(local_id) or ipv4(c.get("local_addrs"))
-        if lid is not None:
-            t.set("outside.customer", lid,
-                  local.line_of("id") if local is not None and ipv4(local_id) else c.line_of("local_addrs"))
+        set_local(t, side, c.get("local_addrs"), c.line_of("local_addrs"), local_id,
+                  local.line_of("id") if local is not None else None)
         version = (c.get("version") or "0").strip()
         v1 = version == "1"
         set_version(t, v1, c.line_of("version"), (c.get("aggressive") or "no").lower() in ("yes", "true", "1"),
                     c.line_of("aggressive") if c.get("aggressive") else None)
-        set_proposals(t, dev, c.get("proposals"), c.line_of("proposals"), ike=True, what="IKE proposal")
+        set_proposals(t, dev, c.get("proposals"), c.line_of("proposals"), ike=True, what="IKE proposal",
+                      ikev1=v1)
         rekey = names.parse_time(c.get("rekey_time") or "")
         reauth = names.parse_time(c.get("reauth_time") or "")
         if rekey is None and reauth is None:
@@ -91,10 +93,10 @@ def tunnels_from_swanctl(part: "Part", dev: DeviceConfig, side: "LinuxSide", pat
             lline = c.line_of("rekey_time" if rekey and life == rekey else "reauth_time")
         t.set("ike.lifetime_s", life, lline)
         delay = names.parse_time(c.get("dpd_delay") or "0") or 0
+        timeout = names.parse_time(c.get("dpd_timeout") or "0") or 0
         if delay > 0:
             t.set("dpd.interval_s", delay, c.line_of("dpd_delay"))
-            timeout = names.parse_time(c.get("dpd_timeout") or "0") or 0
-            retries = round(timeout / delay) if timeout else names.CHARON_RETRANSMIT_TRIES
+            retries = round(timeout / delay) if timeout and v1 else retransmit.tries
             t.set("dpd.retries", retries, c.line_of("dpd_timeout") if timeout else c.line_of("dpd_delay"))
         children = c.sub("children")
         child = None
@@ -104,21 +106,39 @@ def tunnels_from_swanctl(part: "Part", dev: DeviceConfig, side: "LinuxSide", pat
                 dev.notes.append(DeviceNote(children.line, f"connection {name}: {len(children.sections)} children; "
                                                            f"only {child.name!r} is compared"))
             _unknown(child, CHILD_KEYS, f"connection {name} child {child.name}", dev)
+        dpd_action = child.get("dpd_action") if child is not None else None
+        t.set("dpd", dpd_strongswan(ikev1=v1, delay=delay, timeout=timeout, action=dpd_action,
+                                    retransmit=retransmit, legacy=False),
+              c.line_of("dpd_delay") if c.get("dpd_delay") else c.line)
         if child is not None:
             set_proposals(t, dev, child.get("esp_proposals"), child.line_of("esp_proposals"), ike=False,
-                          what="ESP proposal")
+                          what="ESP proposal", ikev1=v1)
+            how, why = initiates_swanctl(child.get("start_action"), child.get("close_action"), dpd_action)
+            sline = child.line_of("start_action") if child.get("start_action") else child.line
+            t.set("initiates", how, sline, note=why)
             life_time = names.parse_time(child.get("life_time") or "")
             rekey_c = names.parse_time(child.get("rekey_time") or "")
-            if life_time is not None:
+            if not v1 and life_time is None:
+                # IKEv2 does not negotiate lifetimes: without a life_time charon rekeys the CHILD_SA at
+                # rekey_time (default 1 h); the implied hard limit (rekey_time + 10 %) only matters if
+                # rekeying fails (swanctl.conf(5) children.<child>.rekey_time/life_time)
+                rekey = rekey_c if rekey_c is not None else names.SWANCTL_CHILD_REKEY
+                t.set("ipsec.lifetime_s", rekey, child.line_of("rekey_time") if rekey_c is not None else child.line)
+            elif life_time is not None:
                 t.set("ipsec.lifetime_s", life_time, child.line_of("life_time"))
             else:
                 base = rekey_c if rekey_c is not None else names.SWANCTL_CHILD_REKEY
                 t.set("ipsec.lifetime_s", base * 110 // 100,
                       child.line_of("rekey_time") if rekey_c is not None else child.line)
-            if_id = key_int(child.get("if_id_out") or child.get("if_id_in") or c.get("if_id_out")
-                            or c.get("if_id_in"))
+            # a child's own if_id wins over the connection's default (swanctl.conf(5), if_id_in/if_id_out)
+            if_out = key_int(child.get("if_id_out") or c.get("if_id_out"))
+            if_in = key_int(child.get("if_id_in") or c.get("if_id_in"))
+            if_id = if_out or if_in
             mark = key_int(child.get("mark_out") or child.get("mark_in"))
-            apply_iface(t, side, ifnames, xfrm=if_id, mark=mark, updown=child.get("updown"))
+            id_line = child.line_of("if_id_out") if child.get("if_id_out") else (
+                c.line_of("if_id_out") if c.get("if_id_out") else child.line)
+            apply_iface(t, side, ifnames, xfrm=if_id, mark=mark, updown=child.get("updown"), line=id_line,
+                        xfrm_in=if_in if if_out else None, remote=c.get("remote_addrs"))
         else:
             dev.notes.append(DeviceNote(c.line, f"connection {name} has no children (no CHILD_SA, no traffic)"))
         secret_name = None
@@ -126,8 +146,13 @@ def tunnels_from_swanctl(part: "Part", dev: DeviceConfig, side: "LinuxSide", pat
             secret_name, raw, line = _secret_for(secrets, local_id or (str(lid) if lid else None),
                                                  remote_id or (str(remote) if remote else None))
             set_psk(t, raw, line)
+        ident = None
+        if child is not None:
+            ident = ("if_id", if_id) if if_id else (("mark", mark) if mark else None)
         t.set("strongswan", {"syntax": "swanctl", "child": child.name if child is not None else None,
-                             "iface": ifnames.get(id(t)), "secret": secret_name}, c.line)
+                             "iface": ifnames.get(id(t)), "secret": secret_name,
+                             "id_kind": ident[0] if ident else None, "if_id": ident[1] if ident else None},
+              c.line)
         dev.tunnels.append(t)
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...validate.model import DeviceConfig, DeviceTunnel
 
 NO_ACTION = {"VPN204", "VPN901"}
+#: findings whose fix is a suite or IKE version inside AWS's accepted set
+CRYPTO_RULES = {"VPN200", "VPN201", "VPN210", "VPN211"}
 
 
 def _private(d: "DeviceTunnel | None") -> dict:
@@ -33,7 +35,14 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
     from ...validate.compare import match_tunnels
 
     matched = match_tunnels(conn, device)
-    legacy = any(_private(d).get("syntax") == "ipsec.conf" for d in device.tunnels)
+    if any(f.rule in CRYPTO_RULES for f in findings):
+        # the file's example suite may be outside what this tunnel accepts: propose the recommended suite
+        # inside AWS's accepted set (vpncc.crypto), never a value AWS refuses
+        from ... import crypto
+        from ..base import get
+
+        conn = crypto.choose(conn, "recommended", get("strongswan").capabilities)
+    legacy = any(_private(d).get("syntax") in ("ipsec.conf", "libreswan") for d in device.tunnels)
     fmt = "legacy" if legacy else "swanctl"
     ctx = context(conn, profile, fmt, (), routing_daemon, "nftables")
     tctx = {t["number"]: t for t in ctx["tunnels"]}
@@ -44,6 +53,7 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
     frr_neighbor: list[str] = []
     frr_top: list[str] = []
     full: set[int] = set()
+    charon_fix: dict[str, str] = {}
 
     def conn_sec(d: "DeviceTunnel") -> settings.Section:
         c = swan.sections.setdefault("connections", settings.Section("connections"))
@@ -92,6 +102,18 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
                 put(d, n, "id", tc["remote"], sub="remote")
             _secret(secrets_fix, d, tc, legacy)
         elif r == "VPN111":
+            addr = d.value("local.address")
+            ident = d.value("local.identity")
+            if addr is not None and str(addr) == str(f.actual):
+                # the source address is wrong: never write the customer gateway address there (behind NAT the
+                # host does not own it); the profile's --local-address, else let the kernel choose the source
+                own = str(profile.local_address) if profile.local_address else None
+                if legacy:
+                    put(d, n, "left", own or "%defaultroute")
+                else:
+                    put(d, n, "local_addrs", own or "%any")
+                if ident is not None and str(ident) == tc["local_id"]:
+                    continue  # the identity (and the secret's ids) are right already
             if legacy:
                 put(d, n, "leftid", tc["local_id"])
             else:
@@ -99,8 +121,12 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
             _secret(secrets_fix, d, tc, legacy)
         elif r in ("VPN200", "VPN206"):
             put(d, n, "keyexchange" if legacy else "version", f"ikev{tc['version']}" if legacy else str(tc["version"]))
+            if tc["version"] == 2:
+                charon_fix.update(names.COMPILED_RETRANSMIT)  # IKEv2 DPD runs on the retransmission timers
             if tc["version"] == 1:
                 put(d, n, "aggressive", "yes" if tc["aggressive"] else "no")
+        elif r == "VPN201" and pluto(d):
+            put(d, n, "ike", libreswan_proposals(t, ike=True))
         elif r == "VPN201":
             put(d, n, "ike" if legacy else "proposals", ike_proposals(t)[0] + ("!" if legacy else ""))
         elif r == "VPN202":
@@ -112,6 +138,9 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
         elif r == "VPN203":
             _secret(secrets_fix, d, tc, legacy)
         elif r == "VPN205":
+            if _version(d, tc) == 2:
+                # IKEv2 ignores dpd_timeout: shorten charon's retransmissions (names.COMPILED_RETRANSMIT)
+                charon_fix.update(names.COMPILED_RETRANSMIT)
             if legacy:
                 put(d, n, "dpdaction", "restart")
                 put(d, n, "dpddelay", tc["dpd_delay"])
@@ -120,8 +149,37 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
                 put(d, n, "dpd_delay", tc["dpd_delay"])
                 put(d, n, "dpd_timeout", tc["dpd_timeout"])
                 put(d, n, "dpd_action", "restart", child=True)
+        elif r in ("VPN210", "VPN211") and pluto(d):
+            # pluto: phase2alg with the PFS group, and PFS on (Libreswan ipsec.conf(5) pfs, phase2alg)
+            put(d, n, "phase2alg", libreswan_proposals(t, ike=False))
+            put(d, n, "pfs", "yes")
         elif r in ("VPN210", "VPN211"):
             put(d, n, "esp" if legacy else "esp_proposals", esp_proposals(t) + ("!" if legacy else ""), child=True)
+        elif r == "VPN207":
+            # start the tunnel at load and again whenever AWS closes it
+            if pluto(d):
+                put(d, n, "auto", "start")
+            elif legacy:
+                put(d, n, "auto", "start")
+                put(d, n, "closeaction", "restart")
+            else:
+                put(d, n, "start_action", "start", child=True)
+                put(d, n, "close_action", "start", child=True)
+        elif r == "VPN104":
+            key = d.value("strongswan.iface_key")
+            kind = _private(d).get("id_kind")
+            if key is not None and kind == "if_id" and not legacy:
+                # bind the SA to the interface the routes use (the interface keeps its id)
+                put(d, n, "if_id_in", str(key), child=True)
+                put(d, n, "if_id_out", str(key), child=True)
+            elif key is not None and kind == "if_id":
+                put(d, n, "if_id_in", str(key))
+                put(d, n, "if_id_out", str(key))
+            elif key is not None and legacy:
+                put(d, n, "mark", str(key))
+            elif key is not None:
+                put(d, n, "mark_in", str(key), child=True)
+                put(d, n, "mark_out", str(key), child=True)
         elif r == "VPN212":
             if legacy:
                 put(d, n, "lifetime", tc["child_life"])
@@ -145,6 +203,8 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
                 put(d, n, "auto", "start")
             if t.bgp is not None:
                 frr_neighbor.append(f" no neighbor {t.bgp.neighbor} shutdown")
+        elif r == "VPN220" and _rebind(d, n, tc, legacy, put):
+            pass  # the SA shared another tunnel's interface: bound to its own one instead
         elif r == "VPN220":
             shell.append(f"ip -4 addr flush dev {iface}")
             shell.append(f"ip addr add {tc['inside']} dev {iface}")
@@ -170,6 +230,10 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
                 frr_neighbor.append(f" neighbor {t.bgp.neighbor} local-as {t.bgp.customer_asn} no-prepend replace-as")
         elif r == "VPN304" and t.bgp is not None:
             frr_neighbor.append(f" neighbor {t.bgp.neighbor} timers {tc['keepalive']} {tc['hold']}")
+        elif r == "VPN401" and not _has_daemon(device):
+            # the device routes with "ip route" lines (AWS's guide): answer in kind
+            for net in profile.remote_networks:
+                shell.append(f"ip route replace {net} dev {iface} metric {100 * n}")
         elif r == "VPN401":
             for net in profile.remote_networks:
                 frr_top.append(f"ip route {net} {tc['next_hop']} {iface} {tc['distance']}")
@@ -182,9 +246,55 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
             frr_neighbor.clear()
             frr_top.clear()
     text = _assemble(ctx, legacy, swan, conns_fix, secrets_fix, shell, frr_neighbor, frr_top, router_asn)
+    if charon_fix:
+        text += ("# --- vpncc file: charon-vpncc.conf ---\n"
+                 "# add to /etc/strongswan.d/charon-vpncc.conf (applies to every IKE SA of this charon), then: "
+                 "systemctl restart strongswan\ncharon {\n" + "".join(f"    {k} = {v}\n" for k, v in charon_fix.items())
+                 + "}\n")
     if bird_blocks:
         text += _bird(conn, profile, fmt, bird_blocks)
     return text
+
+
+def _rebind(d, n: int, tc: dict, legacy: bool, put) -> bool:
+    """A tunnel whose if_id/mark is another tunnel's: re-addressing that interface would break the other
+    tunnel; bind the SA to the interface that carries this tunnel's inside address, when there is one."""
+    for name, kind, key, inside in d.value("strongswan.shared_iface") or ():
+        if inside != tc["inside"] or key is None:
+            continue
+        if kind == "xfrm":
+            put(d, n, "if_id_in", str(key), child=not legacy)
+            put(d, n, "if_id_out", str(key), child=not legacy)
+        elif legacy:
+            put(d, n, "mark", str(key))
+        else:
+            put(d, n, "mark_in", str(key), child=True)
+            put(d, n, "mark_out", str(key), child=True)
+        return True
+    return False
+
+
+def _version(d, tc: dict) -> int:
+    """The IKE version the device runs (the fix keeps it), else the one vpncc would write."""
+    v = d.value("ike.version")
+    return (1 if v.value == "ikev1" else 2) if v is not None else tc["version"]
+
+
+def pluto(d) -> bool:
+    return _private(d).get("syntax") == "libreswan"
+
+
+def _has_daemon(device) -> bool:
+    return bool(device.bgp_neighbors) or any(_private(d).get("routing") for d in device.tunnels)
+
+
+def libreswan_proposals(t, *, ike: bool) -> str:
+    """Libreswan's syntax for the chosen suite: ``cipher-hash;dhgroup`` items (Libreswan ipsec.conf(5))."""
+    from .proposals import libreswan_string
+
+    if ike:
+        return libreswan_string(t.ike.encryption, t.ike.integrity, t.ike.dh_groups)
+    return libreswan_string(t.ipsec.encryption, t.ipsec.integrity, t.ipsec.pfs_groups)
 
 
 def _bird_name(device: "DeviceConfig", t, n: int) -> str:

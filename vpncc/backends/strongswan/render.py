@@ -110,7 +110,7 @@ def tunnel_context(conn: Connection, profile: Profile, index: int, t: Tunnel, fm
         "child_life": names.fmt_time(t.ipsec.lifetime_s),
         "child_rekey": names.fmt_time(names.child_rekey_for(t.ipsec.lifetime_s)),
         "dpd_delay": names.fmt_time(t.dpd.interval_s),
-        "dpd_timeout": names.fmt_time(t.dpd.interval_s * t.dpd.retries),
+        "dpd_timeout": names.fmt_time(names.dpd_timeout_for(t.dpd.interval_s, t.dpd.retries)),
         "clear_df": t.clear_df,
         "psk": names.psk_literal(t.ike.psk),
         "key": key,
@@ -164,6 +164,9 @@ def context(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...
         "router_id": str(profile.bgp_router_id or conn.tunnels[0].inside.customer.ip),
         "local_networks": local,
         "remote_networks": remote,
+        # --local-address: the host's own address (behind NAT the private one); the IKE identity stays the
+        # customer gateway address
+        "local_address": str(profile.local_address) if profile.local_address else None,
         "outside_interface": profile.outside_interface or "eth0",
         "encap": bool(profile.nat_traversal),
         "fmt": fmt,
@@ -176,7 +179,16 @@ def context(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...
         "sysctl": names.sysctl_key,
         "local_pref_backup": LOCAL_PREF_BACKUP,
         "ipv6": any(t["inside6"] for t in tunnels),
+        "retransmit": names.COMPILED_RETRANSMIT if any(t["version"] == 2 for t in tunnels) else {},
+        "retransmit_total": round(_retransmit_total()),
     }
+
+
+def _retransmit_total() -> float:
+    from .semantics import Retransmit
+
+    r = names.COMPILED_RETRANSMIT
+    return Retransmit(float(r["retransmit_timeout"]), float(r["retransmit_base"]), int(r["retransmit_tries"])).total()
 
 
 def render_files(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...],

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..._version import __version__
 from ..findings import Finding, Severity, jsonable
-from ..report import Report
+from ..report import Report, fails as _fails
 from ..rules import BY_ID, CATALOGUE
 
 FORMATS = ("text", "json", "junit", "sarif", "github")
@@ -44,10 +44,13 @@ def text(report: Report, fail_on: Severity = Severity.ERROR, color: bool = False
             out.append("  compliant: no findings")
         for tunnel in sorted(groups, key=lambda t: (t is not None, t or 0)):
             out.append("  connection-wide:" if tunnel is None else f"  tunnel {tunnel}:")
-            for f in groups[tunnel]:
+            # what decides whether the tunnel works first, then security hygiene (VPN5xx)
+            for f in sorted(groups[tunnel], key=lambda f: f.category == "security"):
                 sev = f.severity.value.upper()
                 if color:
                     sev = _COLORS[f.severity] + sev + "\033[0m"
+                if f.category == "security":
+                    sev = "security " + sev
                 loc = f":{f.line}" if f.line else ""
                 out.append(f"    {sev} {f.rule} {f.name}{(' (line ' + loc[1:] + ')') if loc else ''}: {f.message}")
                 hint = _hint(f)
@@ -56,10 +59,15 @@ def text(report: Report, fail_on: Severity = Severity.ERROR, color: bool = False
         if r.remediation:
             out.append("  remediation (paste on the device):")
             out.extend("    " + l for l in r.remediation.rstrip("\n").splitlines())
-    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
+    counts = {s: sum(1 for f in report.findings if f.severity is s and f.category != "security") for s in Severity}
+    sec = {s: sum(1 for f in report.findings if f.severity is s and f.category == "security") for s in Severity}
     verdict = "COMPLIANT" if report.compliant(fail_on) else "NOT COMPLIANT"
-    out.append(f"{verdict}: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
-               f"{counts[Severity.INFO]} info (fail on {fail_on.value})")
+    line = (f"{verdict}: {counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), "
+            f"{counts[Severity.INFO]} info (fail on {fail_on.value})")
+    if any(sec.values()):
+        line += (f"; security: {sec[Severity.ERROR] + sec[Severity.WARNING]} warning(s), {sec[Severity.INFO]} info"
+                 + (f" (fail on {report.fail_on_security.value})" if report.fail_on_security else ""))
+    out.append(line)
     return "\n".join(out) + "\n"
 
 
@@ -87,7 +95,7 @@ def junit(report: Report, fail_on: Severity = Severity.ERROR, color: bool = Fals
             rule = BY_ID[rule_id]
             cname = f"{rule.id} {rule.name}" + (f" tunnel {tunnel}" if tunnel else "")
             found = by_check.get((rule_id, tunnel), [])
-            failing = [f for f in found if f.severity.rank >= fail_on.rank]
+            failing = [f for f in found if _fails(f, fail_on, report.fail_on_security)]
             body = ""
             for f in failing:
                 where = f"{f.file or ''}:{f.line}" if f.line else (f.file or "")
