@@ -37,9 +37,16 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
+from typing import TYPE_CHECKING, Iterable
 
 from .ir import (
-    Accepted, AcceptedSource, ConnectionOptions, Encryption, IkeVersion, InsideIpVersion, Integrity,
+    Accepted,
+    AcceptedSource,
+    ConnectionOptions,
+    Encryption,
+    IkeVersion,
+    InsideIpVersion,
+    Integrity,
     OutsideIpType,
 )
 
@@ -122,12 +129,15 @@ def default_accepted_with_lifetimes(ike_lifetime_s: int | None, esp_lifetime_s: 
                    else base.esp_lifetime_s)
 
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .ir import Tunnel
+
 # RFC 1918 only: ipaddress's is_private also covers the documentation ranges (192.0.2.0/24, ...) that
 # sanitized public files use
 _RFC1918 = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"))
 
 
-def options_from_tunnels(tunnels) -> ConnectionOptions:
+def options_from_tunnels(tunnels: Iterable["Tunnel"]) -> ConnectionOptions:
     """The connection options a generic file or an XML implies (they state none): IPv6 AWS outside
     addresses mean OutsideIpAddressType Ipv6, private ones PrivateIpv4 (AWS's endpoints of an internet VPN
     are public; a private one is a private IP VPN over Direct Connect), IPv6 inside addresses mean

@@ -28,7 +28,7 @@ def _out(text: str, dest: str | None, *, secret: bool = True) -> None:
     else:
         from .atomic import write_atomic
 
-        write_atomic(dest, text, 0o600 if secret else 0o644)
+        write_atomic(dest, text, 0o600 if secret else None)  # None: 0666 less the umask
 
 
 def _load(args: argparse.Namespace):
@@ -90,7 +90,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         from .ir_codec import dumps
 
         text = dumps(data)
-    _out(text, args.output, secret=not args.redact)
+    _out(text, args.output, secret=not args.redact and any(t.ike.psk for c in conns for t in c.tunnels))
     return EXIT_OK
 
 
@@ -101,6 +101,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
     elif args.what == "manifest":
         from .manifest import schema_text as manifest_schema
         sys.stdout.write(manifest_schema())
+    elif args.what == "report":
+        import json
+
+        from .validate.reports.ignores import json_schema as report_schema
+        sys.stdout.write(json.dumps(report_schema(), indent=2) + "\n")
+    elif args.what == "diagnose":
+        from ._resources import resource_dir
+        sys.stdout.write((resource_dir("schemas") / "diagnose.schema.json").read_text(encoding="utf-8"))
     else:
         from .readers.ir_schema import schema_text as ir_schema
         sys.stdout.write(ir_schema())
@@ -119,9 +127,11 @@ def cmd_vendors(args: argparse.Namespace) -> int:
         except ImportError as e:  # a third-party backend that fails to import
             rows.append({"name": n, "error": str(e)})
             continue
-        aliases = sorted(a for a, t in base.ALIASES.items() if t == n)
+        aliases = sorted({a for a, t in base.ALIASES.items() if t == n} | set(b.aliases))
         rows.append({"name": n, "aliases": aliases, "description": b.description} | b.capabilities.summary()
                     | {"releases": list(b.releases)})
+    for problem in base.PROBLEMS:  # e.g. two packages claim one name: a warning, the listing goes on
+        sys.stderr.write(f"vpncc: warning: {problem}\n")
     if args.json:
         import json
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
@@ -159,8 +169,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .validate.rules import lookup
 
     r = lookup(args.rule)
-    sys.stdout.write(f"{r.id} {r.name} ({r.severity.value})\n  {r.summary}\n\n"
-                     f"What you see:  {r.symptom}\nLikely cause:  {r.cause}\nWhat to check: {r.check}\n")
+    cat = f", {r.category}" if r.category != "compliance" else ""
+    sys.stdout.write(f"{r.id} {r.name} ({r.severity.value}{cat})\n  {r.summary}\n\n"
+                     f"What you see:  {r.symptom}\nLikely cause:  {r.cause}\nWhat to check: {r.check}\n"
+                     + (f"Why {r.severity.value}:{' ' * max(1, 6 - len(r.severity.value))}{r.why}\n" if r.why else "")
+                     + ("Fails a run:   only with --fail-on-security (security findings are their own category)\n"
+                        if r.category == "security" else ""))
+    if r.id in ("VPN201", "VPN210", "VPN211", "VPN200"):
+        sys.stdout.write("Tunnel options: a generic or XML file never states them; vpncc then assumes AWS's defaults "
+                         "(aws-defaults).\n               Confirm with `aws ec2 describe-vpn-connections` or give "
+                         "--tunnel-options describe.json.\n")
     return EXIT_OK
 
 
@@ -196,6 +214,16 @@ def _psks(args: argparse.Namespace) -> dict[int, str]:
     from .secrets import read_psk_file
 
     return read_psk_file(args.psk_file)
+
+
+def _supplied(args: argparse.Namespace, conn: Any, file_psks: dict[int, str] | None = None) -> dict[int, str]:
+    """The keys --psk-file and VPNCC_PSK_N / VPNCC_PSK give for ``conn``: they fill keys the input lacks;
+    one that differs from the input's (or from the other source) is an error unless --psk-override."""
+    from .secrets import resolve_psks
+
+    return resolve_psks(conn, file_psks=_psks(args) if file_psks is None else file_psks,
+                        file_name=getattr(args, "psk_file", None), environ=os.environ,
+                        override=bool(getattr(args, "psk_override", False)))
 
 
 def _extra(args: argparse.Namespace) -> dict[str, Any]:
@@ -234,34 +262,87 @@ def cmd_compile(args: argparse.Namespace) -> int:
     from .compiler import compile_files
 
     vendors = [v for v in args.vendor.split(",") if v.strip()]
+    if args.bundle and args.output:
+        from .errors import UsageError
+
+        raise UsageError("-o and --bundle: choose one (-o FILE: the main config; --bundle DIR: every file)")
     profile = _profile(args)
     _check_vendor_options(args, vendors, profile)
-    psks = _psks(args)
-    kw = dict(format=args.format, profile_path=args.profile, psks=psks, extra=_extra(args))
+    file_psks = _psks(args)
+    kw = dict(format=args.format, profile_path=args.profile, psks={}, extra=_extra(args))
+    if getattr(args, "running", None) and (os.path.isdir(args.file) or len(vendors) > 1):
+        from .errors import UsageError
+
+        raise UsageError("--running compiles one connection for one vendor (the second one against the "
+                         "config after the first)")
     if os.path.isdir(args.file) and not args.connection and not args.tunnel_options:
         # a directory of AWS files: the workers read them (nothing is parsed twice or pickled)
+        _refuse_supplied_keys(args, file_psks)
         files = sorted(str(p) for p in Path(args.file).iterdir() if p.is_file() and not p.name.startswith("."))
         return _compile_many(args, files, vendors, profile, kw)
     conns, name = _load(args)
     _warn(conns, args.quiet)
+    supplied = [_supplied(args, c, file_psks) for c in conns]  # each conflict is an error
+    if len(conns) > 1 and any(supplied):
+        _refuse_supplied_keys(args, file_psks)
+    conns = [_with_psks(c, k) for c, k in zip(conns, supplied, strict=True)]
     if len(conns) > 1 or len(vendors) > 1 or (args.output and os.path.isdir(args.output)):
+        if getattr(args, "running", None):
+            from .errors import UsageError
+
+            raise UsageError("--running compiles one connection for one vendor (the second one against the "
+                             "config after the first)")
         return _compile_many(args, conns, vendors, profile, kw)
     conn = conns[0]
     files = compile_files(conn, vendors[0], profile, warn=_compile_warner(conn.source.path or name, args.quiet),
-                          **kw)
+                          running=_running_config(args, vendors[0]), **kw)
     redact = (lambda t: _redact_text(t, conns)) if args.redact else (lambda t: t)
+    from .secrets import Scrubber
+
+    keys = Scrubber.for_connection(conn)  # a file that holds one of these is 0600, any other keeps the umask
     if args.bundle:
         from .atomic import write_tree
 
-        written = write_tree(args.bundle, {k: redact(v) for k, v in files.items()})
+        written = write_tree(args.bundle, {k: redact(v) for k, v in files.items()},
+                             secret=lambda _name, text: keys.holds(text))
         if not args.quiet:
             sys.stderr.write("".join(f"wrote {p}\n" for p in written))
         return EXIT_OK
     main_text = redact(next(iter(files.values())))
-    _out(main_text, args.output, secret=not args.redact)
+    _out(main_text, args.output, secret=keys.holds(main_text))
     if len(files) > 1 and not args.quiet and args.output not in (None, "-"):
         sys.stderr.write(f"note: {len(files) - 1} companion file(s) not written; use --bundle DIR for all of them\n")
     return EXIT_OK
+
+
+def _running_config(args: argparse.Namespace, vendor: str):
+    """``--running CONFIG``: the device config read by the vendor's reader (None without the option)."""
+    path = getattr(args, "running", None)
+    if path is None:
+        return None
+    from .backends import base
+    from .errors import InputError
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError as e:
+        raise InputError(f"cannot read the --running config: {e.strerror or e.__class__.__name__}", path) from None
+    backend = base.get(vendor)
+    base.refuse_foreign(backend, text, path)
+    return backend.read(text, path)
+
+
+def _refuse_supplied_keys(args: argparse.Namespace, file_psks: dict[int, str]) -> None:
+    """Many connections: --psk-file and VPNCC_PSK* would give every connection the same keys."""
+    from .errors import UsageError
+
+    given = ([f"--psk-file {args.psk_file}"] if file_psks else []) + sorted(
+        v for v in os.environ if (v == "VPNCC_PSK" or v.startswith("VPNCC_PSK_")) and os.environ[v])
+    if given:
+        raise UsageError(f"{' and '.join(given)} {'give' if len(given) > 1 else 'gives'} the keys of one connection; "
+                         "the input holds many: keep the keys in the AWS files, or compile one connection at a "
+                         "time (--connection ID)")
 
 
 def _compile_warner(where: str, quiet: bool):
@@ -331,17 +412,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     conns, name = _load(args)
     _warn(conns, args.quiet)
     file_psks = _psks(args)
+    supplied = [_supplied(args, c, file_psks) for c in conns]
+    if len(conns) > 1 and any(supplied):
+        _refuse_supplied_keys(args, file_psks)
+    conns = [_with_psks(c, k) for c, k in zip(conns, supplied, strict=True)]
+    psk_out = _psk_out(args, conns)
+    secrets = dict(show_secrets=args.show_secrets, psk_out=psk_out)
     args.config, stdin_tmp = _stdin_configs(args.config)
     if len(conns) == 1:
-        conn = _with_psks(conns[0], file_psks)
+        conn = conns[0]
         results = validate_configs(conn, args.vendor, args.config, profile=profile, remediation=args.remediation,
-                                   jobs=args.jobs)
+                                   jobs=args.jobs, **secrets)
         report = Report(conn.vpn_connection_id, results)
     else:  # an API JSON or a directory with many connections: each config against the ones it terminates
         from .validate.run import validate_fleet
 
-        results = validate_fleet([_with_psks(c, file_psks) for c in conns], args.vendor, args.config,
-                                 profile=profile, remediation=args.remediation, jobs=args.jobs)
+        results = validate_fleet(conns, args.vendor, args.config,
+                                 profile=profile, remediation=args.remediation, jobs=args.jobs, **secrets)
         report = Report(None, results)
     if stdin_tmp:
         from dataclasses import replace
@@ -352,9 +439,40 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 r.findings = [replace(f, file="<stdin>") for f in r.findings]
     fail_on = Severity(args.fail_on)
     report.fail_on_security = None if args.fail_on_security == "never" else Severity(args.fail_on_security)
-    color = args.output in (None, "-") and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    _out(render(report, args.report_format, fail_on, color=color), args.output, secret=False)
+    from .validate.reports import ignores
+
+    ignores.apply(report.results, {r: ignores.COMMAND_LINE for r in ignores.check_rules(args.ignore)})
+    color = ignores.use_color(args.color, args.output, sys.stdout)
+    text = render(report, args.report_format, fail_on, color=color)
+    if psk_out and any(r.remediation for r in report.results):
+        from .atomic import write_atomic
+        from .secrets import psk_file_text
+
+        write_atomic(psk_out, psk_file_text(conns), 0o600)
+    shown = args.show_secrets and any(r.remediation for r in report.results)  # it may hold the device's keys too
+    _out(text, args.output, secret=shown or _holds_key(text, conns))
+    if args.output not in (None, "-"):  # the report went to a file: the verdict still shows here
+        sys.stderr.write(ignores.summary(report, fail_on))
     return report.exit_code(fail_on)
+
+
+def _psk_out(args: argparse.Namespace, conns: list) -> str | None:
+    from .errors import UsageError
+
+    if args.psk_out and not args.remediation:
+        raise UsageError("--psk-out writes the keys the remediation needs: give it with --remediation")
+    if args.psk_out and args.show_secrets:
+        raise UsageError("--psk-out and --show-secrets: choose one (keys in a separate file, or in the report)")
+    if args.psk_out and args.output and os.path.abspath(args.psk_out) == os.path.abspath(args.output):
+        raise UsageError("--psk-out and -o name the same file")
+    return args.psk_out
+
+
+def _holds_key(text: str, conns: list) -> bool:
+    """Whether an output holds a key of ``conns``: such a file is 0600, any other keeps the umask."""
+    from .secrets import Scrubber
+
+    return any(Scrubber.for_connection(c).holds(text) for c in conns)
 
 
 def _stdin_configs(paths: list[str]) -> tuple[list[str], str | None]:
@@ -379,13 +497,10 @@ def _stdin_configs(paths: list[str]) -> tuple[list[str], str | None]:
     return [tmp if p == "-" else p for p in paths], tmp
 
 
-def _with_psks(conn: Any, file_psks: dict[int, str]) -> Any:
-    """Keys from VPNCC_PSK_n / --psk-file replace redacted (or all, when given) keys before comparing."""
+def _with_psks(conn: Any, psks: dict[int, str]) -> Any:
+    """``conn`` with the keys ``_supplied`` resolved (they fill redacted keys; replace only with --psk-override)."""
     from dataclasses import replace
 
-    from .compiler import psks_from_env
-
-    psks = {**psks_from_env(conn), **file_psks}
     if not psks:
         return conn
     return replace(conn, tunnels=tuple(replace(t, ike=replace(t.ike, psk=psks.get(t.number, t.ike.psk)))
@@ -439,7 +554,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     files = _lab_files(args.config) if args.config else None
     try:
         report = lab.run(conn, vendor=args.vendor, profile=_profile(args), keep=args.keep,
-                         psks=_psks(args), format=args.format, routing=args.routing, aws_bgp=args.aws_bgp,
+                         psks=_supplied(args, conn), format=args.format, routing=args.routing, aws_bgp=args.aws_bgp,
                          progress=None if args.json or args.quiet else sys.stderr, config_files=files,
                          scenarios=args.scenarios)
     except KeyboardInterrupt:
@@ -457,6 +572,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .manifest import run_check
 
     return run_check(args)
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    """``vpncc diagnose``: per-tunnel verdicts from telemetry, show output and config findings."""
+    from .diagnose import diagnose
+    from .errors import UsageError
+
+    if args.file == "-":
+        raise UsageError("vpncc diagnose reads the AWS input from a file (its telemetry is read from it again)")
+    report = diagnose(args.file, connection=args.connection, vendor=args.vendor, config=args.config,
+                      shows=args.show or (), profile=_profile(args) if args.profile else None)
+    if args.format == "json":
+        sys.stdout.write(report.json())
+    else:
+        sys.stdout.write(report.text(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    return report.exit_code
 
 
 # -- argument parser ------------------------------------------------------------------------
@@ -491,7 +622,11 @@ def _add_profile_options(p: argparse.ArgumentParser, skip: tuple[str, ...] = ())
 
     p.add_argument("--profile", metavar="YAML", help="site profile (see `vpncc profile --example`)")
     p.add_argument("--psk-file", metavar="FILE",
-                   help="pre-shared keys, one per line as 'TUNNEL: KEY' (or set VPNCC_PSK_1 / VPNCC_PSK_2)")
+                   help="pre-shared keys, one per line as 'TUNNEL: KEY' (or set VPNCC_PSK_1 / VPNCC_PSK_2); they "
+                        "fill keys the input lacks")
+    p.add_argument("--psk-override", action="store_true",
+                   help="let --psk-file / VPNCC_PSK* replace keys the input has (otherwise a different key is "
+                        "an error naming both sources)")
     g = p.add_argument_group("site profile fields (override the profile file)")
     for name, f in FIELDS.items():
         if name in skip:
@@ -531,11 +666,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     _add_input(p)
     p.add_argument("--format", choices=("json", "yaml"), default="json")
     p.add_argument("--redact", action="store_true", help="replace pre-shared keys with ***")
-    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically, mode 0600)")
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="write here (atomically; mode 0600 when it holds a key, else 0666 less the umask)")
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("schema", help="print a JSON Schema (IR by default)")
-    p.add_argument("what", nargs="?", choices=("ir", "profile", "manifest"), default="ir")
+    p.add_argument("what", nargs="?", choices=("ir", "profile", "manifest", "report", "diagnose"), default="ir")
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("vendors", help="list backends and what each supports")
@@ -562,13 +698,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--vendor", "-v", required=True, metavar="V",
                    help="backend (vpncc vendors); several, comma-separated, with -o DIR")
     p.add_argument("--format", metavar="F", help="backend output format (vpncc vendors lists them)")
-    p.add_argument("-o", "--output", metavar="OUT", help="file (atomic, 0600) or, for many connections, a directory")
-    p.add_argument("--bundle", metavar="DIR", help="write the config and all companion files into DIR")
+    p.add_argument("-o", "--output", metavar="OUT", help="file (atomic; 0600 when it holds a key) or, for many connections, a directory")
+    p.add_argument("--bundle", metavar="DIR", help="write the config and all companion files into DIR (the "
+                   "files holding a key 0600, the others 0666 less the umask)")
     p.add_argument("--redact", action="store_true", help="replace pre-shared keys with *** in the output")
     p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for many connections")
     p.add_argument("--fortios-version", choices=("6.4", "7.0", "7.2", "7.4"), help="FortiOS syntax (fortinet)")
     p.add_argument("--routing", choices=("frr", "bird"), help="routing daemon (strongswan)")
     p.add_argument("--base", metavar="CONFIG_XML", help="existing config.xml to merge into (pfsense --format merge)")
+    p.add_argument("--running", metavar="CONFIG",
+                   help="the device's current config: allocate free numbers and names against it, reuse its BGP AS "
+                        "and router-id, refuse what cannot coexist (docs/safe-changes.md)")
     _add_profile(p, "compile")
     p.set_defaults(func=cmd_compile)
 
@@ -583,6 +723,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--fail-on-security", choices=("error", "warning", "info", "never"), default="never",
                    help="lowest severity of a security finding (VPN5xx) that fails the run (default: never)")
     p.add_argument("--remediation", action="store_true", help="include commands that fix the findings")
+    p.add_argument("--show-secrets", action="store_true",
+                   help="print pre-shared keys in the remediation (default: a placeholder saying where to get each)")
+    p.add_argument("--psk-out", metavar="FILE",
+                   help="with --remediation: write the keys it needs to FILE (0600) and name that file in it")
     p.add_argument("-o", "--output", metavar="REPORT", help="write the report here")
     p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for many configs")
     _add_profile(p, "validate")
@@ -631,7 +775,37 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=0)
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_check)
-    return ap
+
+    p = sub.add_parser("diagnose", help="why a tunnel is down: AWS telemetry + device show output + config",
+                       description="Join AWS's tunnel telemetry (describe-vpn-connections JSON), the device's\n"
+                       "show output (--show) and its config findings (--vendor, --config) into a verdict per\n"
+                       "tunnel with ranked likely causes, their evidence and the next check.\n"
+                       "Exit 0 healthy, 1 problems found, 2 input error.",
+                       epilog="show output vpncc reads (recognised from its content):\n"
+                              "  cisco-ios   show crypto isakmp sa | show crypto ikev2 sa | show crypto ipsec sa |\n"
+                              "              show ip bgp summary | show interfaces tunnel N\n"
+                              "  cisco-asa   show crypto ikev1 sa | show crypto ikev2 sa | show crypto ipsec sa |\n"
+                              "              show bgp summary\n"
+                              "  juniper     show security ike security-associations |\n"
+                              "              show security ipsec security-associations | show bgp summary\n"
+                              "  fortinet    diagnose vpn tunnel list | get vpn ipsec tunnel summary |\n"
+                              "              get router info bgp summary\n"
+                              "  strongswan  swanctl --list-sas | vtysh -c \"show bgp summary\" | birdc show protocols [all]\n"
+                              "example:\n  aws ec2 describe-vpn-connections > aws.json\n"
+                              "  vpncc diagnose aws.json --connection vpn-0123 --show isakmp.txt --show bgp.txt "
+                              "--vendor cisco-ios --config router.cfg",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", metavar="AWS_INPUT", help="describe-vpn-connections JSON (telemetry) or any AWS input")
+    p.add_argument("--connection", metavar="ID", help="the connection to diagnose in a multi-connection JSON")
+    p.add_argument("--show", action="append", metavar="FILE", help="captured show output (repeatable)")
+    p.add_argument("--vendor", "-v", metavar="V", help="the device's platform (vpncc vendors)")
+    p.add_argument("--config", "-c", metavar="DEVICE_CONFIG", help="the device config: adds vpncc validate's findings")
+    p.add_argument("--profile", metavar="YAML", help="site profile (e.g. remote_networks for static routing)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_diagnose)
+    from .cli_help import decorate
+
+    return decorate(ap)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -657,6 +831,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as e:
+        import errno
+
+        if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG):
+            if os.environ.get("VPNCC_DEBUG"):
+                raise
+            sys.stderr.write(f"vpncc: internal error ({e.__class__.__name__}); rerun with VPNCC_DEBUG=1 "
+                             "and report it\n")
+            return EXIT_ERROR
+        # a full disk, quota or read-only file system (files vpncc writes itself are atomic: InputError)
+        where = f" {e.filename}" if e.filename else " the output"
+        sys.stderr.write(f"vpncc: cannot write{where}: {e.strerror}\n")
+        return EXIT_ERROR
     except Exception as e:  # a bug in vpncc: say so without a traceback unless asked
         if os.environ.get("VPNCC_DEBUG"):
             raise

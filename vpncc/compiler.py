@@ -31,7 +31,7 @@ def resolve_profile(conn: Connection, backend: base.Backend, profile: Profile | 
 
 
 def _usable_id(value: str | None) -> bool:
-    return bool(value) and len(value) > 4 and value.replace("-", "").isalnum()
+    return value is not None and len(value) > 4 and value.replace("-", "").isalnum()
 
 
 def fill_missing(conn: Connection, profile: Profile, psks: Mapping[int, str] | None = None) -> Connection:
@@ -63,16 +63,6 @@ def fill_missing(conn: Connection, profile: Profile, psks: Mapping[int, str] | N
     if missing:
         raise MissingValue(missing)
     return replace(conn, tunnels=tuple(tunnels))
-
-
-def psks_from_env(conn: Connection, environ: Mapping[str, str] | None = None) -> dict[int, str]:
-    env = os.environ if environ is None else environ
-    out = {}
-    for t in conn.tunnels:
-        v = env.get(f"VPNCC_PSK_{t.number}") or env.get("VPNCC_PSK")
-        if v:
-            out[t.number] = v
-    return out
 
 
 def _printable(value: object) -> str:
@@ -113,26 +103,64 @@ def choose_crypto(conn: Connection, backend: base.Backend, profile: Profile,
 def compile_files(conn: Connection, vendor: str, profile: Profile | None = None, *,
                   format: str | None = None, profile_path: str | None = None,
                   psks: Mapping[int, str] | None = None, extra: Mapping[str, Any] | None = None,
-                  main_only: bool = False, warn: Callable[[str, str], None] | None = None) -> dict[str, str]:
+                  main_only: bool = False, warn: Callable[[str, str], None] | None = None,
+                  running: Any = None) -> dict[str, str]:
     """Compile one connection for one vendor: {file name: text}, the main config first. ``main_only``:
     only the main file is needed (bundles such as strongSwan's skip rendering the rest). ``warn(code,
     message)`` receives the warnings of the crypto choice (they are in the output's header too).
+    ``running``: the device's current config (its text, or what the backend's reader returned): numbers and
+    names are allocated against it (docs/safe-changes.md); RunningConflict for what cannot coexist.
     Raises UsageError for a ``release`` the backend does not know, UnsupportedFeature for what it cannot
     express, MissingValue for redacted values nobody supplied."""
     backend = base.get(vendor)
     prof, defaulted = resolve_profile(conn, backend, profile)
     base.check_release(backend, prof.release)
-    conn = fill_missing(conn, prof, {**psks_from_env(conn), **(psks or {})})
+    conn = fill_missing(conn, prof, psks)  # keys come only as arguments (the CLI reads VPNCC_PSK*)
     options = base.RenderOptions(format=format, extra=dict(extra or {}), main_only=main_only)
     choice = choose_crypto(conn, backend, prof, options)
     conn = choice.conn
     if warn is not None:
         for w in choice.warnings:
             warn(w.code, w.message)
-    header = header_lines(conn, backend, prof, profile_path, defaulted, choice.header)
-    options = replace(options, header=header)
+    if (warn is not None and conn.routing is Routing.BGP and not prof.local_networks):
+        warn("bgp-no-local-networks", "BGP without local_networks: the tunnels announce nothing to AWS "
+             "(set --local-networks or local_networks in the site profile)")
     base.check_supported(backend, conn, prof, options)
+    safety, prof, options = _running(conn, backend, prof, options, running)
+    header = header_lines(conn, backend, prof, profile_path, defaulted, choice.header) + safety
+    options = replace(options, header=header)
+    if running is not None:
+        base.check_supported(backend, conn, prof, options)  # the allocated numbers and names too
     return backend.render(conn, prof, options)
+
+
+def _running(conn: Connection, backend: base.Backend, prof: Profile, options: base.RenderOptions,
+             running: Any) -> tuple[tuple[str, ...], Profile, base.RenderOptions]:
+    """Allocate against the running config (when given) and build the header's safety block: what was
+    allocated/reused, or (without ``running``) the objects that may collide, and the statements that change
+    behaviour outside these tunnels."""
+    lines: list[str] = []
+    if running is not None:
+        device = backend.read(running, None) if isinstance(running, str) else running
+        if getattr(device, "inventory", None) is None:
+            raise base.UsageError(f"--running is not supported for {backend.name} yet (its reader "
+                                  "collects no inventory)")
+        alloc = backend.allocate(conn, prof, device, options)
+        prof = replace(prof, **dict(alloc.profile))
+        options = replace(options, extra={**options.extra, **dict(alloc.extra), "running": device})
+        lines.append("allocated against the running config:")
+        lines.extend(f"  {_printable(x)}" for x in alloc.header)
+    else:
+        collide = backend.may_collide(conn, prof, options)
+        if collide:
+            lines.append("objects that may already exist on the device (compile with --running CONFIG to "
+                         "allocate free ones):")
+            lines.extend(f"  {_printable(x)}" for x in collide)
+    outside = backend.outside_changes(conn, prof, options)
+    if outside is not None:
+        lines.append("changes outside these tunnels:" + ("" if outside else " none"))
+        lines.extend(f"  {_printable(x)}" for x in outside)
+    return tuple(lines), prof, options
 
 
 def compile(conn: Connection, vendor: str, profile: Profile | None = None, **kw: Any) -> str:

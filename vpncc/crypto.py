@@ -165,10 +165,10 @@ def _strong(first: Sequence, more: Sequence, *allowed: Iterable) -> list:
     return _pick(first, *allowed) or _pick(more, *allowed)
 
 
-def _then(first: Sequence, last: Iterable) -> tuple:
+def _then(first: Sequence, last: Iterable) -> list:
     out = list(first)
     out.extend(v for v in last if v not in out)
-    return tuple(out)
+    return out
 
 
 def _choose_tunnel(t: Tunnel, mode: str, caps: "Capabilities", warnings: list[Notice]) -> Tunnel:

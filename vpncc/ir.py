@@ -87,7 +87,7 @@ class NegotiationMode(str, enum.Enum):
 DH_GROUPS: tuple[int, ...] = (2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
 
 
-def _enum_tuple(cls: type[enum.Enum], values: Any) -> tuple:
+def _enum_tuple(cls: type[enum.Enum], values: Any) -> tuple[Any, ...]:
     return tuple(cls(v) for v in values)
 
 
@@ -375,7 +375,7 @@ def from_dict(data: Mapping[str, Any]) -> Connection:
 
 # -- paths -----------------------------------------------------------------------------------
 
-def get_path(conn: Connection, path: str) -> Any:
+def get_path(conn: Connection | Tunnel, path: str) -> Any:
     """Value at an IR path such as ``tunnels[0].ike.dh_groups``."""
     obj: Any = conn
     for part in path.split("."):

@@ -6,15 +6,49 @@ from __future__ import annotations
 import enum
 import ipaddress
 from dataclasses import fields, replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from .ir import (
-    SCHEMA_VERSION, Accepted, AcceptedSource, AwsOptions, Bgp, Connection, ConnectionOptions, Dpd,
-    DpdTimeoutAction, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideIpVersion, InsideV6,
-    Integrity, Ipsec, IPv4, IPv4If, IPv4Net, IPv6, IPv6If, IPv6Net, LogOptions, LogOutputFormat, NegotiationMode,
-    Outside, OutsideIpType, Routing, Source, StartupAction, StaticRoute, Tunnel, Warning, _default_accepted,
+    SCHEMA_VERSION,
+    Accepted,
+    AcceptedSource,
+    AwsOptions,
+    Bgp,
+    Connection,
+    ConnectionOptions,
+    Dpd,
+    DpdTimeoutAction,
+    Encryption,
+    Gateway,
+    GatewayKind,
+    Ike,
+    IkeVersion,
+    Inside,
+    InsideIpVersion,
+    InsideV6,
+    Integrity,
+    Ipsec,
+    IPv4,
+    IPv4If,
+    IPv4Net,
+    IPv6,
+    IPv6If,
+    IPv6Net,
+    LogOptions,
+    LogOutputFormat,
+    NegotiationMode,
+    Outside,
+    OutsideIpType,
+    Routing,
+    Source,
+    StartupAction,
+    StaticRoute,
+    Tunnel,
+    Warning,
+    _default_accepted,
     _enum_tuple,
 )
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
@@ -30,6 +64,8 @@ def _plain(value: Any) -> Any:
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.compare}
     return value
 
+
+T = TypeVar("T")
 
 _TOP_ORDER = ("schema_version", "source", "vpn_connection_id", "customer_gateway_id", "gateway",
               "routing", "options", "tunnels", "warnings")
@@ -57,7 +93,7 @@ def to_dict(conn: Connection) -> dict[str, Any]:
     return _ordered(d, _TOP_ORDER)
 
 
-def _opt(conv, value):
+def _opt(conv: Callable[[Any], T], value: Any) -> T | None:
     return None if value is None else conv(value)
 
 

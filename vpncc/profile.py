@@ -64,6 +64,11 @@ class Profile:
         "vendor: vpncc vendors); it selects syntax and the algorithms offered",
         metavar="RELEASE")
     nat_traversal: bool | None = _f(None, "bool", "force NAT-T on (true) or off (false); default per vendor")
+    bgp_mode: str | None = _f(
+        None, "choice", "BGP with two tunnels: 'active-standby' (tunnel 2 less preferred both ways: AS-path "
+        "prepend out, lower local preference in) or 'ecmp' (both tunnels equal: multipath; a Transit Gateway "
+        "with ECMP support uses both, a virtual private gateway still picks one)",
+        choices=("active-standby", "ecmp"), metavar="MODE")
 
     # -- helpers --------------------------------------------------------------------------------
     def with_defaults(self, defaults: Mapping[str, Any]) -> "Profile":
@@ -253,7 +258,7 @@ def example_text(vendor: str | None = None) -> str:
         "bgp_router_id": "10.10.0.1", "customer_asn": 65000, "vrf": "AWS", "zone": "vpn",
         "outside_zone": "untrust", "lan_zone": "trust", "routing_instance": "aws", "isakmp_policy_start": 200,
         "lan_interface": "internal", "ikeid_start": 1, "crypto": "recommended", "release": _example_release(vendors),
-        "nat_traversal": True,
+        "nat_traversal": True, "bgp_mode": "active-standby",
     }
     for f in fields(Profile):
         out.append(f"# {f.metadata['help']}")
@@ -268,6 +273,8 @@ def example_text(vendor: str | None = None) -> str:
             from .crypto import DEFAULT_CRYPTO
 
             out.append(f"#   default: {DEFAULT_CRYPTO}")
+        elif f.name == "bgp_mode":
+            out.append("#   default: active-standby")
         elif f.name == "release":
             out.append("#   default: the vendor's default release; valid: " + (_releases(vendors) or "none"))
         else:

@@ -58,13 +58,18 @@ def _device_reader(vendor: str) -> Callable[[bytes], None]:
 
 
 def _seed_texts(kind: str) -> list[bytes]:
-    corpus = shared_dir() / "corpus"
+    """Seeds: the project's own samples, and the public corpus's files too when VPNCC_CORPUS names it."""
+    from tests.conftest import corpus_dir
+
+    corpus = corpus_dir()
+    extra = (lambda sub, pat: sorted((corpus / sub).glob(pat))) if corpus else (lambda sub, pat: [])
+    own = ROOT / "samples"
     if kind == "generic":
-        files = sorted((corpus / "generic").glob("*.txt")) + sorted((ROOT / "samples").glob("*.txt"))
+        files = extra("generic", "*.txt") + sorted(own.glob("*.txt"))
     elif kind == "xml":
-        files = sorted((corpus / "xml").glob("*.xml"))
+        files = extra("xml", "*.xml") + sorted(own.glob("**/*.xml")) + sorted((ROOT / "tests").glob("readers/data/*.xml"))
     elif kind == "json":
-        files = sorted((corpus / "xml").glob("*.json"))
+        files = extra("xml", "*.json") + sorted(own.glob("*.json"))
     elif kind == "profile":
         return [b"outside_interface: Gi1\nlocal_networks: [10.0.0.0/16]\ntunnel_start: 5\ncrypto: recommended\nrelease: 17.11+\n"]
     else:

@@ -157,8 +157,8 @@ def _accept(slot: str, shown: str, universe, rule: str) -> Mutation:
     def m(conn, t):
         phase, name = shown.split(".")
         offered = getattr(getattr(t, phase), name)
-        if slot in ("esp_integrity",) and all(e.is_gcm for e in t.ipsec.encryption):
-            return None  # AES-GCM carries its own integrity
+        if slot in ("esp_integrity",) and any(e.is_gcm for e in t.ipsec.encryption):
+            return None  # an AES-GCM proposal carries its own integrity: it still fits
         rest = tuple(v for v in universe if v not in offered)
         if not rest:
             return None

@@ -19,6 +19,7 @@ from ..ir import AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Connection, Encryptio
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..profile import Profile
+    from ..running import Allocation
     from ..validate.findings import Finding
     from ..validate.model import DeviceConfig
 
@@ -140,6 +141,27 @@ class Backend(ABC):
         return "".join(f"{self.comment_prefix} {part}".rstrip() + "\n"
                        for l in lines for part in str(l).splitlines() or [""])
 
+    # -- compile against the running config (docs/safe-changes.md) ------------------------------
+    def allocate(self, conn: Connection, profile: "Profile", running: "DeviceConfig",
+                 options: RenderOptions) -> "Allocation":
+        """Choose free numbers/names against ``running`` (what :meth:`read` returned, with its
+        ``inventory``), reuse what the device shares (BGP AS, router-id, zones, VRFs), raise
+        :class:`vpncc.running.RunningConflict` for what cannot coexist. Backends that adopt
+        ``compile --running`` override this; the default refuses (exit 2)."""
+        raise UsageError(f"--running is not supported for {self.name} yet")
+
+    def may_collide(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str] | None:
+        """Without ``--running``: the fixed numbers and names the output uses that may already exist on
+        the device (listed in the header). Default None: the backend has not declared them yet."""
+        return None
+
+    def outside_changes(self, conn: Connection, profile: "Profile",
+                        options: RenderOptions) -> list[str] | None:
+        """Statements of the output that change behaviour beyond these two tunnels (device-wide settings),
+        listed in the header's "changes outside these tunnels" block ([] prints "none"). Default None:
+        not declared yet (no block)."""
+        return None
+
     # -- validate -----------------------------------------------------------------------------
     @abstractmethod
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":
@@ -168,7 +190,18 @@ BUILTIN: dict[str, str] = {
 }
 ALIASES: dict[str, str] = {"cisco": "cisco-ios", "ios": "cisco-ios", "asa": "cisco-asa", "junos": "juniper",
                            "srx": "juniper", "fortigate": "fortinet", "fortios": "fortinet",
-                           "swanctl": "strongswan"}
+                           "swanctl": "strongswan", "pfsense-plus": "pfsense"}
+# ALIASES holds every built-in Backend.aliases (kept in step by tests/cli/test_plugins.py), so a built-in
+# resolves without importing any backend; a plugin's aliases are read from its class when asked for.
+
+class PluginError(ImportError, UsageError):
+    """A backend that cannot be loaded; the message names the backend and the package that provides it
+    (an ImportError for library callers, exit code 2 with the message on the command line)."""
+
+
+#: registry problems that do not stop vpncc (a name two packages claim): `vpncc vendors` shows them
+PROBLEMS: list[str] = []
+_owners: dict[str, str] = {}
 
 _cache: dict[str, Backend] = {}
 _table: dict[str, str] | None = None
@@ -180,13 +213,45 @@ def _load_table() -> dict[str, str]:
         table = dict(BUILTIN)
         from importlib.metadata import entry_points
 
+        _owners.update({n: f"vpncc (built-in {v})" for n, v in BUILTIN.items()})
         for ep in entry_points(group="vpncc.backends"):
             if ep.name in table or ep.name in ALIASES:
-                raise UsageError(f"backend name {ep.name!r} is registered twice "
-                                 f"({table.get(ep.name, ALIASES.get(ep.name))} and {ep.value})")
+                first = _owners.get(ep.name) or f"vpncc (built-in alias of {ALIASES[ep.name]})"
+                _problem(f"backend name {ep.name!r} is claimed by {first} and by {_owner(ep)}; "
+                         f"the first is used (uninstall one, or ask its author to rename it)")
+                continue
             table[ep.name] = ep.value
+            _owners[ep.name] = _owner(ep)
         _table = table
     return _table
+
+
+def _owner(ep: Any) -> str:
+    """The distribution that registers an entry point, for messages: "vpncc-vyos (vpncc_vyos:Backend)"."""
+    name = getattr(getattr(ep, "dist", None), "name", None)
+    return f"{name} ({ep.value})" if name else f"the entry point {ep.value}"
+
+
+def _problem(message: str) -> None:
+    if message not in PROBLEMS:
+        PROBLEMS.append(message)
+
+
+def _plugin_alias(n: str) -> str | None:
+    """The third-party backend whose ``aliases`` name ``n`` (imports the plugins, only for an unknown name)."""
+    hits = []
+    for name in _load_table():
+        if name in BUILTIN:
+            continue
+        try:
+            if n in get(name).aliases:
+                hits.append(name)
+        except ImportError:
+            continue  # reported by `vpncc vendors` and when the plugin itself is asked for
+    if len(hits) > 1:
+        _problem(f"alias {n!r} is claimed by " + " and ".join(_owners.get(h, h) for h in hits)
+                 + f"; {hits[0]} is used")
+    return hits[0] if hits else None
 
 
 def names() -> list[str]:
@@ -199,6 +264,9 @@ def canonical(name: str) -> str:
     if n in BUILTIN and _table is None:
         return n  # built-ins resolve without scanning installed distributions (costs ~50 ms)
     if n not in _load_table():
+        plugin = _plugin_alias(n)
+        if plugin is not None:
+            return plugin
         raise UsageError(f"unknown vendor {name!r}; choose one of: "
                          + ", ".join(names()) + " (aliases: " + ", ".join(sorted(ALIASES)) + ")")
     return n
@@ -207,12 +275,20 @@ def canonical(name: str) -> str:
 def get(name: str) -> Backend:
     n = canonical(name)
     if n not in _cache:
-        mod_name, _, attr = (BUILTIN.get(n) if _table is None and n in BUILTIN else _load_table()[n]).partition(":")
+        mod_name, _, attr = (BUILTIN[n] if _table is None and n in BUILTIN else _load_table()[n]).partition(":")
+        where = "" if n in BUILTIN else f" from {_owners.get(n, mod_name)}"
         try:
             cls = getattr(importlib.import_module(mod_name), attr)
         except AttributeError as e:
-            raise ImportError(f"backend {n!r}: {mod_name} has no {attr}") from e
-        _cache[n] = cls()
+            raise PluginError(f"backend {n!r}{where}: {mod_name} has no {attr}") from e
+        except ImportError as e:
+            raise PluginError(f"backend {n!r}{where} cannot be imported: {e}") from e
+        except Exception as e:  # a plugin's own bug at import time: name the plugin, not vpncc
+            raise PluginError(f"backend {n!r}{where} failed to load: {e.__class__.__name__}: {e}") from e
+        try:
+            _cache[n] = cls()
+        except Exception as e:
+            raise PluginError(f"backend {n!r}{where} failed to start: {e.__class__.__name__}: {e}") from e
     return _cache[n]
 
 

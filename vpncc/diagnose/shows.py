@@ -46,7 +46,7 @@ def ntc(template: str, text: str) -> list[dict[str, Any]]:
         rows = fsm.ParseText(text)
     except textfsm.TextFSMError as e:
         raise ValueError(f"{template}: {e}") from None
-    return [{k.lower(): v for k, v in zip(fsm.header, r)} for r in rows]
+    return [{k.lower(): v for k, v in zip(fsm.header, r, strict=True)} for r in rows]
 
 
 def parse_show(text: str, file: str, vendor: str | None = None) -> ShowResult:
@@ -58,7 +58,11 @@ def parse_show(text: str, file: str, vendor: str | None = None) -> ShowResult:
     if vendor:
         order = [PARSERS[base.canonical(vendor)]] if base.canonical(vendor) in PARSERS else []
     for mod in order:
-        r = importlib.import_module(mod).parse(text, file)
+        try:
+            r = importlib.import_module(mod).parse(text, file)
+        except ValueError as e:  # recognised, but the ntc template rejects a line of it
+            return ShowResult(file=file, notes=[f"{file}: looks like {mod.rsplit('.', 2)[-2]} output, but it could "
+                                                f"not be read ({e}); ignored"])
         if r is not None:
             return r
     what = f" for {base.canonical(vendor)}" if vendor else ""

@@ -3,10 +3,12 @@
 Read here from the JSON document itself (the IR has no place for run-time state): one entry per tunnel
 with Status UP|DOWN, StatusMessage, AcceptedRouteCount, LastStatusChange and the AWS OutsideIpAddress,
 which matches it to an IR tunnel (API reference, "VgwTelemetry": "lastStatusChange ... is updated when
-changes in IKE (Phase 1), IPSec (Phase 2), or BGP status are detected"). For a BGP connection AWS reports
-a tunnel UP only with the BGP session established; DOWN with "IPSEC IS UP" means IPsec is up and BGP
-is not ("Why is my VPN tunnel down", AWS re:Post knowledge center). Any other input (generic text, XML):
-no telemetry, and the diagnosis says so.
+changes in IKE (Phase 1), IPSec (Phase 2), or BGP status are detected"; StatusMessage is only "a
+description of the error"). For a BGP connection the tunnel counts as up only with BGP established (the
+CloudWatch TunnelState metric, AWS Site-to-Site VPN User Guide "Monitoring your Site-to-Site VPN
+tunnels": "For BGP VPNs, 1 indicates ESTABLISHED and 0 is used for all other states"); vpncc reads DOWN
+with the message "IPSEC IS UP" as IPsec up and BGP down. Any other input (generic text, XML): no
+telemetry, and the diagnosis says so.
 """
 
 from __future__ import annotations

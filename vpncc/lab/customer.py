@@ -104,8 +104,9 @@ def swanctl_for_tunnel(main: str, aws_address: str, *, script_path: str | None, 
                         ch.settings["updown"] = settings.Setting(rename(up, ifmap), None)
                 out.sections["connections"] = settings.Section("connections", sections={n: c})
                 break
-    if root.sub("secrets") is not None:
-        out.sections["secrets"] = root.sub("secrets")
+    secrets = root.sub("secrets")
+    if secrets is not None:
+        out.sections["secrets"] = secrets
     return out.dump(), name
 
 

@@ -263,7 +263,7 @@ def _chown_frr(path: str) -> None:
         uid, gid = pwd.getpwnam("frr").pw_uid, grp.getgrnam("frr").gr_gid
     except KeyError:
         return
-    for root, dirs, files in os.walk(path):
+    for root, _dirs, files in os.walk(path):
         os.chown(root, uid, gid)
         for f in files:
             os.chown(os.path.join(root, f), uid, gid)

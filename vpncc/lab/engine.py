@@ -111,7 +111,7 @@ class Lab:
 
     def start_ipsec(self) -> None:
         p = self.plan
-        for i, t in enumerate(p.aws.tunnels[:2], 1):
+        for i, _t in enumerate(p.aws.tunnels[:2], 1):
             c = Charon(f"aws{i}-charon", self.ns[f"aws{i}"], f"{self.dir}/aws{i}", tuning=emulator.charon_tuning())
             os.makedirs(c.dir, exist_ok=True)
             c.start(self.runner)
@@ -132,13 +132,14 @@ class Lab:
 
         device = read_bundle(_joined(p.files))
         for i, t in enumerate(p.cust.tunnels):
-            d = next((d for d in device.tunnels if d.get("outside.aws") is not None
-                      and d.get("outside.aws").value == t.outside.aws), None)
-            iface = d.get("strongswan").value.get("iface") if d is not None and d.get("strongswan") else None
+            d = next((d for d in device.tunnels
+                      if (o := d.get("outside.aws")) is not None and o.value == t.outside.aws), None)
+            s = d.get("strongswan") if d is not None else None
+            iface = s.value.get("iface") if s else None
             if iface:
                 self.tun[iface] = f"ipsec{i}"
         # AWS side configs
-        for i, (c, t) in enumerate(zip(self.aws_charons, p.aws.tunnels), 1):
+        for c, t in zip(self.aws_charons, p.aws.tunnels, strict=False):  # the first two tunnels
             wait_for(c.ready, 5)
             if not c.ready():
                 raise LabError(f"charon in {c.ns} did not start: {_tail(c.dir + '/stdout.log')}")
@@ -184,7 +185,7 @@ class Lab:
                 self._write_script(lab_script)
             c.start(self.runner)
             self.cgw_charons.append(c)
-            if not wait_for(lambda: (self._tun_devices() - before) and c.ready(), 5):
+            if not wait_for(lambda before=before, c=c: (self._tun_devices() - before) and c.ready(), 5):
                 raise LabError(f"charon for tunnel {t.number} did not start: {_tail(c.dir + '/stdout.log')}")
             new = sorted(self._tun_devices() - before)
             if new != [f"ipsec{i}"]:
@@ -328,7 +329,7 @@ class Lab:
             res.ping = self.ping(t.inside.customer.ip, t.inside.aws.ip)
             self.say(f"tunnel {t.number}: IKE {res.ike}, CHILD {res.child}, inside ping "
                      f"{'ok' if res.ping else 'FAILED'}")
-        for i, r in enumerate(self.report.tunnels):
+        for r in self.report.tunnels:
             if r.cause:
                 self.say(f"tunnel {r.number}: {r.ike}/{r.child}: {r.cause}")
         return up
@@ -355,13 +356,15 @@ class Lab:
                 states = self._bgp_states()
                 for i in up:
                     res = self.report.tunnels[i]
-                    nb = str(p.cust.tunnels[i].bgp.neighbor) if p.cust.tunnels[i].bgp else ""
+                    bgp = p.cust.tunnels[i].bgp
+                    nb = str(bgp.neighbor) if bgp else ""
                     res.bgp = states.get(nb, "Idle")
                     if res.bgp == "Established" and "bgp_s" not in res.timings:
                         res.timings["bgp_s"] = time.monotonic() - self.routing_started
                 learned = self._learned()
                 for i in up:
-                    nb = str(p.cust.tunnels[i].bgp.neighbor) if p.cust.tunnels[i].bgp else ""
+                    bgp = p.cust.tunnels[i].bgp
+                    nb = str(bgp.neighbor) if bgp else ""
                     self.report.tunnels[i].routes_learned = sorted(learned.get(nb, []))
                 done = all(self.report.tunnels[i].bgp == "Established" and self.report.tunnels[i].routes_learned
                            for i in up)
@@ -438,8 +441,8 @@ class Lab:
         if isinstance(r, Frr):
             return r.static_routes(self.runner)
         if isinstance(r, Bird):
-            out = []
-            for i, t in enumerate(self.plan.cust.tunnels):
+            out: list[tuple[str, str | None, str | None]] = []
+            for t in self.plan.cust.tunnels:
                 for pfx in r.routes(self.runner, f"aws_tunnel{t.number}"):
                     out.append((pfx, str(t.inside.aws.ip), None))
             return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field, replace
 
-from ..ir import AWS_ENCRYPTION, Connection, Encryption, Routing
+from ..ir import AWS_ENCRYPTION, Connection, Routing
 from ..profile import Profile
 
 DEFAULT_LOCAL = ipaddress.IPv4Network("10.10.0.0/16")
@@ -38,7 +38,7 @@ def prepare(conn: Connection, profile: Profile | None, *, fmt: str | None, routi
             fail_proposal: bool, fail_peer: bool, vendor: str = "strongswan",
             config_files: dict[str, str] | None = None) -> Plan:
     from ..backends import base
-    from ..compiler import compile_files, fill_missing, psks_from_env, resolve_profile
+    from ..compiler import compile_files, fill_missing, resolve_profile
 
     backend = base.get(vendor)
     prof, _ = resolve_profile(conn, backend, profile)
@@ -55,7 +55,7 @@ def prepare(conn: Connection, profile: Profile | None, *, fmt: str | None, routi
         if conn.routing is Routing.STATIC:
             prof = replace(prof, remote_networks=[vpc])
             notes.append(f"lab input: remote network {vpc} (the profile names none)")
-    supplied = {**psks_from_env(conn), **(psks or {})}
+    supplied = dict(psks or {})  # the CLI passes --psk-file and VPNCC_PSK* keys (the library reads no environment)
     cust = fill_missing(conn, prof, supplied)
     # AWS's side keeps the keys AWS has (the input's): a key given on the command line reaches only the
     # customer config, so a wrong --psk-file fails here as it would against AWS. Only where the input has
@@ -74,7 +74,7 @@ def prepare(conn: Connection, profile: Profile | None, *, fmt: str | None, routi
         from ..crypto import choose
         offered = choose(cust, prof.crypto, backend.crypto_capabilities(prof, base.RenderOptions()))
         tunnels = []
-        for t, ct in zip(aws.tunnels, offered.tunnels):
+        for t, ct in zip(aws.tunnels, offered.tunnels, strict=False):
             v1 = ct.ike.version.value == "ikev1"
             others = tuple(e for e in AWS_ENCRYPTION if e not in ct.ike.encryption and not (v1 and e.is_gcm))
             if others:
@@ -97,7 +97,9 @@ def prepare(conn: Connection, profile: Profile | None, *, fmt: str | None, routi
     else:
         # another strongSwan-based platform (pfSense): its backend hands over the strongSwan bundle its
         # config amounts to (swanctl.conf first, then the Linux-side script and frr.conf/bird.conf)
-        files = dict(backend.lab_files(cust, prof, base.RenderOptions(format=fmt, extra={"routing": routing})))
+        # only pfSense's backend has lab_files (the lab adapters are to move under vpncc/lab/)
+        files = dict(backend.lab_files(cust, prof,  # type: ignore[attr-defined]
+                                       base.RenderOptions(format=fmt, extra={"routing": routing})))
         notes.append(f"{vendor}: the strongSwan files its configuration amounts to are run")
         # the backend's own changes to its platform's config, one per line, go into report.adaptations
         notes += [line for line in files.pop(ADAPTATIONS_FILE, "").splitlines() if line.strip()]

@@ -55,7 +55,7 @@ def _alive(pid: int) -> bool:
 
 
 def records() -> list[Record]:
-    out = []
+    out: list[Record] = []
     try:
         names = sorted(os.listdir(STATE_DIR))
     except FileNotFoundError:

@@ -80,8 +80,31 @@ def _timed(fn, timeout: float, step: float = 0.1) -> float | None:
     return time.monotonic() - t0 if wait_for(fn, timeout, step) else None
 
 
+#: before an outage, traffic must have used tunnel 1 without interruption this long (a routing session
+#: that just came back may still flap: a scenario started then would measure the flap, not the outage)
+SETTLE_S = 3.0
+SETTLE_TIMEOUT_S = 90.0
+
+
+def _settled(lab: "Lab", local, vpc) -> bool:
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    since = None
+    while time.monotonic() < deadline:
+        if _back(lab, local, vpc):
+            since = since or time.monotonic()
+            if time.monotonic() - since >= SETTLE_S:
+                return True
+        else:
+            since = None
+        time.sleep(0.2)
+    return False
+
+
 def run(lab: "Lab", name: str, local, vpc) -> ScenarioResult:
     res = ScenarioResult(name)
+    if not _settled(lab, local, vpc):
+        res.note = f"traffic did not settle on tunnel 1 within {SETTLE_TIMEOUT_S:g} s: outage not played"
+        return res
     lab.say(f"scenario {name}: AWS endpoint 1 {'is replaced' if name == 'graceful' else 'fails silently'}")
     if name == "graceful":
         lab.stop_aws_endpoint(1)

@@ -79,7 +79,7 @@ def _install_handlers() -> dict[int, Any]:
     def handler(signum, frame):
         raise KeyboardInterrupt
 
-    old = {}
+    old: dict[int, Any] = {}
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         old[s] = signal.signal(s, handler)
     return old

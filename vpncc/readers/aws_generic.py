@@ -17,12 +17,33 @@ from typing import Any, Callable, NamedTuple
 from .. import aws_defaults, checks
 from ..errors import InputError, mask_secret_line
 from ..ir import (
-    Bgp, Connection, Dpd, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6, Ipsec, Outside, Position,
-    Routing, Source, Tunnel, Warning,
+    Bgp,
+    Connection,
+    Dpd,
+    Gateway,
+    GatewayKind,
+    Ike,
+    IkeVersion,
+    Inside,
+    InsideV6,
+    Ipsec,
+    Outside,
+    Position,
+    Routing,
+    Source,
+    Tunnel,
+    Warning,
 )
 from . import aws_generic_names as names
 from .aws_generic_names import (
-    FIELD_NAME, ID_KEYS, ID_PREFIX, INSIDE_KEYS, OUTSIDE_KEYS, SECTION_KEYS, SECTION_TITLE, BadValue,
+    FIELD_NAME,
+    ID_KEYS,
+    ID_PREFIX,
+    INSIDE_KEYS,
+    OUTSIDE_KEYS,
+    SECTION_KEYS,
+    SECTION_TITLE,
+    BadValue,
 )
 from .aws_generic_syntax import DOWNLOAD_HINT, Block, Item, lark_error, parser, prepare
 
@@ -73,7 +94,7 @@ class _Field(NamedTuple):
 
 
 class _TunnelData:
-    def __init__(self, number: int, head) -> None:
+    def __init__(self, number: int, head: Any) -> None:
         self.number = number
         self.head = head
         self.fields: dict[str, _Field] = {}
@@ -94,7 +115,8 @@ class _Reader:
         return self.text.split("\n")
 
     # errors and warnings ------------------------------------------------------------------------
-    def error(self, message: str, line: int | None = None, column: int | None = None, hint: str | None = None):
+    def error(self, message: str, line: int | None = None, column: int | None = None,
+              hint: str | None = None) -> InputError:
         context = None
         if line is not None and 1 <= line <= len(self.lines):
             context = mask_secret_line(self.lines[line - 1])
@@ -104,7 +126,7 @@ class _Reader:
         self.warnings.append(Warning(code=code, message=message, line=line))
 
     # document -----------------------------------------------------------------------------------
-    def build(self, blocks: list) -> Connection:
+    def build(self, blocks: list[Any]) -> Connection:
         ids: dict[str, Item] = {}
         tunnels: list[_TunnelData] = []
         self.xsl_version: str | None = None
@@ -193,7 +215,9 @@ class _Reader:
     # tunnels -------------------------------------------------------------------------------------
     def _tunnel(self, block: Block, ids: dict[str, Item]) -> _TunnelData:
         head = block.head
-        number = int(re.search(r"#[ \t]*(\d+)", head.value).group(1))
+        m = re.search(r"#[ \t]*(\d+)", head.value)
+        assert m is not None  # the grammar's tunnel heading carries "#N"
+        number = int(m.group(1))
         t = _TunnelData(number, head)
         self._loose(t, block.items, ids, "before its first section")
         for g in block.groups:
@@ -202,7 +226,7 @@ class _Reader:
             kind = sec.kind
             clash = "static" if kind == "bgp" else "bgp" if kind == "static" else None
             if kind in t.sections or (clash and clash in t.sections):
-                first = t.sections.get(kind) or t.sections[clash]
+                first = t.sections.get(kind) or t.sections[clash or kind]
                 what = "a second routing section" if clash and clash in t.sections else "a second section"
                 raise self.error(f"tunnel {number} has {what} '{sec.head.value.strip()}' (the first, "
                                  f"'{first.value.strip()}', is at line {first.line})", sec.head.line,

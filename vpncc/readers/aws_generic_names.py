@@ -233,13 +233,13 @@ def lower_word(value: str) -> str:
     return v
 
 
-def ipsec_integrity(value: str):
+def ipsec_integrity(value: str) -> tuple[Integrity, ...]:
     if value.strip().lower() in ("", "none", "n/a"):
         return ()     # AES-GCM carries its own integrity
     return parse_integrity(value)
 
 
-def ipv4(value: str):
+def ipv4(value: str) -> ipaddress.IPv4Address:
     v = value.strip()
     try:
         return ipaddress.IPv4Address(v)
@@ -250,7 +250,7 @@ def ipv4(value: str):
     raise BadValue(f"{v!r} is not a valid IPv4 address")
 
 
-def outside_ip(value: str):
+def outside_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     """An outside address: IPv4, or IPv6 for a connection with IPv6 outside addresses (transit gateway)."""
     v = value.strip()
     try:
@@ -266,7 +266,7 @@ def outside_ip(value: str):
     raise BadValue(f"{v!r} is not a valid IPv4 address")
 
 
-def ipv4_if(value: str):
+def ipv4_if(value: str) -> ipaddress.IPv4Interface:
     v = value.strip()
     if "/" not in v:
         raise BadValue(f"{v!r} has no prefix length", "AWS writes inside addresses as 169.254.x.y/30")
@@ -277,7 +277,7 @@ def ipv4_if(value: str):
                        "AWS writes inside addresses as 169.254.x.y/30") from None
 
 
-def ipv6_if(value: str):
+def ipv6_if(value: str) -> ipaddress.IPv6Interface:
     v = value.strip()
     if "/" not in v:
         raise BadValue(f"{v!r} has no prefix length", "inside IPv6 addresses are written as fd00::.../126")

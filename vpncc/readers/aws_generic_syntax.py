@@ -9,7 +9,7 @@ built: a 230-line file reads in ~0.8 ms, benchmarks/parse_bench.py).
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from ..errors import InputError, mask_secret_line
 
@@ -35,22 +35,22 @@ class Item(NamedTuple):
 class Block(NamedTuple):
     kind: str              # preamble, tunnel, footer, ike, ipsec, iface, bgp, static, group
     head: Any              # heading Token (None for the preamble)
-    items: list            # Items directly in the block
-    groups: list           # Blocks of kind "group"
-    sections: list         # tunnel: its section Blocks; start: nothing
+    items: list[Item]      # Items directly in the block
+    groups: list[Block]    # Blocks of kind "group"
+    sections: list[Block]  # tunnel: its section Blocks; start: nothing
 
 
 class _Holder:
     __slots__ = ("children",)
 
-    def __init__(self, children: list) -> None:
+    def __init__(self, children: list[Any]) -> None:
         self.children = children
 
 
 _SEPARATOR = re.compile(r"[:\s]*")
 
 
-def _items(tok) -> list[Item]:
+def _items(tok: Any) -> list[Item]:
     """Split an ITEM/ID_LINE token (one or more whole lines) into Items. Per line: key = text
     before the first colon (leading '-' dropped, blanks collapsed); then a run of colons/blanks
     ("Customer Gateway:        : X"); the value is the rest, stripped."""
@@ -68,7 +68,9 @@ def _items(tok) -> list[Item]:
         # lookup key: lower case, '-' as a blank ("Pre-Shared Key" = "Pre Shared Key"), blanks
         # collapsed, web-copy apostrophes (Don’t, Don&#39;t) made plain
         key = " ".join(label.lower().replace("-", " ").split()).replace("\u2019", "'").replace("&#39;", "'")
-        start = _SEPARATOR.match(text, colon).end()
+        sep = _SEPARATOR.match(text, colon)
+        assert sep is not None  # `[:\s]*` matches the empty string too
+        start = sep.end()
         # every token starts at a line start, so columns are offsets in the line plus one
         out.append(Item(key, label, text[start:], tok.line + k, start + 1, indent + 1, text,
                         len(raw) > len(text) and start < len(text)))
@@ -80,8 +82,10 @@ class Blocks:
     tree. Stateless, so one instance serves every parse."""
 
     @staticmethod
-    def _split(children, kind, head):
-        items, groups, sections = [], [], []
+    def _split(children: list[Any], kind: str, head: Any) -> Block:
+        items: list[Item] = []
+        groups: list[Block] = []
+        sections: list[Block] = []
         for c in children:
             if isinstance(c, str):  # a token (Lark's Token is a str)
                 items += _items(c)
@@ -91,19 +95,19 @@ class Blocks:
                 sections.append(c)
         return Block(kind, head, items, groups, sections)
 
-    def __default__(self, data, children, meta):
+    def __default__(self, data: Any, children: list[Any], meta: Any) -> _Holder:
         # Star/inlined helper rules: a bare holder instead of a Tree (the parent inlines its
         # .children), so no Tree or position bookkeeping is spent on them.
         return _Holder(children)
 
-    def start(self, children):
+    def start(self, children: list[Any]) -> list[Any]:
         return children
 
-    def preamble(self, children):
+    def preamble(self, children: list[Any]) -> Block:
         return self._split(children, "preamble", None)
 
-    def _headed(kind):  # noqa: N805 - helper used at class creation
-        def build(self, children):
+    def _headed(kind: str) -> Callable[[Blocks, list[Any]], Block]:  # type: ignore[misc]  # noqa: N805 - helper used at class creation
+        def build(self: Blocks, children: list[Any]) -> Block:
             return self._split(children[1:], kind, children[0])
         return build
 
@@ -118,7 +122,7 @@ class Blocks:
     del _headed
 
 
-def parser():
+def parser() -> Any:
     """The one cached LALR parser for the generic format (vpncc._lark: built on first use)."""
     from .._lark import load
 

@@ -52,15 +52,24 @@ import ipaddress
 import json
 import re
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from ..errors import InputError
 from ..ir import (
-    AcceptedSource, ConnectionOptions, Connection, Gateway, GatewayKind, InsideIpVersion, OutsideIpType, Position, Routing, Source,
-    StaticRoute, Warning,
+    AcceptedSource,
+    Connection,
+    ConnectionOptions,
+    Gateway,
+    GatewayKind,
+    InsideIpVersion,
+    OutsideIpType,
+    Position,
+    Routing,
+    Source,
+    StaticRoute,
+    Warning,
 )
-from . import aws_xml
-from . import xml_doc
+from . import aws_xml, xml_doc
 from .aws_json_doc import Ctx, lookup, val
 from .aws_json_options import apply_all
 
@@ -79,7 +88,7 @@ def _load(text: str, path: str | None) -> Any:
         raise InputError(f"invalid JSON: {str(e).splitlines()[0][:120]}", path) from None
 
 
-def _find(data: Any, ctx: Ctx) -> tuple[list[tuple[tuple, dict]], list[Warning]]:
+def _find(data: Any, ctx: Ctx) -> tuple[list[tuple[tuple[Any, ...], dict[str, Any]]], list[Warning]]:
     """(json path, connection object) pairs, and a warning when the list sat inside a wrapper."""
     if isinstance(data, list):
         return [((i,), o) for i, o in enumerate(data) if isinstance(o, dict)], []
@@ -94,7 +103,7 @@ def _find(data: Any, ctx: Ctx) -> tuple[list[tuple[tuple, dict]], list[Warning]]
     if lookup(data, "VpnConnectionId")[0] or lookup(data, "CustomerGatewayConfiguration")[0]:
         return [((), data)], []
     # a test fixture or export that wraps the response: search nested objects (not arrays)
-    queue: list[tuple[tuple, dict]] = [((), data)]
+    queue: list[tuple[tuple[Any, ...], dict[str, Any]]] = [((), data)]
     while queue:
         prefix, obj = queue.pop(0)
         if len(prefix) > 6:
@@ -150,7 +159,7 @@ def read(text: str, path: str | None = None) -> Connection:
     return conns[0]
 
 
-def _customer_gateways(data: Any) -> dict[str, dict]:
+def _customer_gateways(data: Any) -> dict[str, dict[str, Any]]:
     """CustomerGatewayId -> object, from a ``CustomerGateways`` list (describe-customer-gateways output
     combined with describe-vpn-connections')."""
     if not isinstance(data, dict):
@@ -162,8 +171,8 @@ def _customer_gateways(data: Any) -> dict[str, dict]:
             if isinstance(g, dict) and isinstance(g.get("CustomerGatewayId"), str)}
 
 
-def _connection(obj: dict, jp: tuple, ctx: Ctx, extra: list[Warning],
-                dropped: list[tuple[str | None, str]], gateways: dict[str, dict] | None = None) -> Connection | None:
+def _connection(obj: dict[str, Any], jp: tuple[Any, ...], ctx: Ctx, extra: list[Warning],
+                dropped: list[tuple[str | None, str]], gateways: dict[str, dict[str, Any]] | None = None) -> Connection | None:
     vpn_id = val(obj, "VpnConnectionId")
     vpn_id = vpn_id if isinstance(vpn_id, str) and vpn_id else None
     state = str(val(obj, "State") or "").lower()
@@ -206,8 +215,8 @@ def _connection(obj: dict, jp: tuple, ctx: Ctx, extra: list[Warning],
     return overlay(base, obj, jp, ctx, warnings, origin, gateways or {})
 
 
-def overlay(base: Connection, obj: dict, jp: tuple, ctx: Ctx, warnings: list[Warning],
-            origin: dict[str, Position], gateways: dict[str, dict], *, from_file: bool = False) -> Connection:
+def overlay(base: Connection, obj: dict[str, Any], jp: tuple[Any, ...], ctx: Ctx, warnings: list[Warning],
+            origin: dict[str, Position], gateways: dict[str, dict[str, Any]], *, from_file: bool = False) -> Connection:
     """``base`` (the embedded XML's IR, or with ``from_file`` the downloaded file's for --tunnel-options)
     with the connection object's ids, Options, TunnelOptions and Routes applied."""
     vpn_id = val(obj, "VpnConnectionId")
@@ -223,10 +232,10 @@ def overlay(base: Connection, obj: dict, jp: tuple, ctx: Ctx, warnings: list[War
     tgw = tgw if isinstance(tgw, str) and tgw else None
     vgw = vgw if isinstance(vgw, str) and vgw else None
 
-    def warn(code: str, message: str, key_path: tuple | None = None) -> None:
+    def warn(code: str, message: str, key_path: tuple[Any, ...] | None = None) -> None:
         warnings.append(Warning(code, message, ctx.line(key_path) if key_path else None))
 
-    def ident(prefix: str, raw: str, label: str, key_path: tuple) -> str | None:
+    def ident(prefix: str, raw: str, label: str, key_path: tuple[Any, ...]) -> str | None:
         checked, note = aws_xml.aws_id(prefix, raw, label)
         if note:
             warn(note[0], note[1], key_path)
@@ -296,8 +305,8 @@ def _xml_id(xml: str) -> str | None:
     return (m.group(1).strip() or None) if m else None
 
 
-def _marker(origin: dict[str, Position], ctx: Ctx):
-    def mark(ir_path: str, jpath: tuple) -> None:
+def _marker(origin: dict[str, Position], ctx: Ctx) -> Callable[[str, tuple[Any, ...]], None]:
+    def mark(ir_path: str, jpath: tuple[Any, ...]) -> None:
         if jpath and jpath[-1] is not None:
             p = ctx.pos(jpath)
             if p is not None:
@@ -305,7 +314,7 @@ def _marker(origin: dict[str, Position], ctx: Ctx):
     return mark
 
 
-def _routing(conn: Connection, routing: Routing, warn, key_path: tuple) -> Connection:
+def _routing(conn: Connection, routing: Routing, warn: Callable[..., None], key_path: tuple[Any, ...]) -> Connection:
     if routing is conn.routing:
         return conn
     if routing is Routing.STATIC:
@@ -319,13 +328,13 @@ def _routing(conn: Connection, routing: Routing, warn, key_path: tuple) -> Conne
     return conn
 
 
-def _connection_options(conn: Connection, obj: dict, jp: tuple, opts: dict, op: tuple, ctx: Ctx, who: str,
-                        mark) -> ConnectionOptions:
+def _connection_options(conn: Connection, obj: dict[str, Any], jp: tuple[Any, ...], opts: dict[str, Any], op: tuple[Any, ...], ctx: Ctx, who: str,
+                        mark: Callable[[str, tuple[Any, ...]], None]) -> ConnectionOptions:
     """VpnConnectionOptions and the connection's Routes (EC2 API Reference VpnConnectionOptions,
     VpnStaticRoute). Omitted values keep AWS's defaults (any network, IPv4 inside, public IPv4 outside)."""
     base = conn.options
 
-    def net(name: str, cls, default):
+    def net(name: str, cls: Any, default: Any) -> Any:
         k, v = lookup(opts, name)
         if not isinstance(v, str) or not v:
             return default
@@ -336,7 +345,7 @@ def _connection_options(conn: Connection, obj: dict, jp: tuple, opts: dict, op: 
         mark(f"options.{_snake(name)}", op + (k,))
         return out
 
-    def enum(name: str, cls, default):
+    def enum(name: str, cls: Any, default: Any) -> Any:
         k, v = lookup(opts, name)
         if not isinstance(v, str) or not v:
             return default
@@ -397,7 +406,7 @@ def _snake(name: str) -> str:
     return _SNAKE[name]
 
 
-def _arns(obj: Any, depth: int = 0):
+def _arns(obj: Any, depth: int = 0) -> Iterator[str]:
     """Every string value under a key ending in "Arn" (PreSharedKeyArn, CertificateArn, LogGroupArn)."""
     if depth > 6:
         return
@@ -412,13 +421,13 @@ def _arns(obj: Any, depth: int = 0):
             yield from _arns(v, depth + 1)
 
 
-def _govcloud(obj: dict, gateway: dict | None) -> bool:
+def _govcloud(obj: dict[str, Any], gateway: dict[str, Any] | None) -> bool:
     """An ARN in the aws-us-gov partition: the connection lives in AWS GovCloud (US)."""
     return any(a.startswith("arn:aws-us-gov:") for src in (obj, gateway or {}) for a in _arns(src))
 
 
-def _certificate(conn: Connection, obj: dict, gateways: dict[str, dict], cgw_id: str | None, warn,
-                 jp: tuple) -> Connection:
+def _certificate(conn: Connection, obj: dict[str, Any], gateways: dict[str, dict[str, Any]], cgw_id: str | None,
+                 warn: Callable[..., None], jp: tuple[Any, ...]) -> Connection:
     """Certificate authentication: the customer gateway's CertificateArn (describe-customer-gateways),
     from a ``CustomerGateways`` list or a ``CustomerGateway`` object inside the connection."""
     gw = val(obj, "CustomerGateway")
@@ -435,7 +444,7 @@ def _certificate(conn: Connection, obj: dict, gateways: dict[str, dict], cgw_id:
     return replace(conn, tunnels=tuple(tunnels))
 
 
-def _psk_arn(conn: Connection, arn: str, warn, key_path: tuple) -> Connection:
+def _psk_arn(conn: Connection, arn: str, warn: Callable[..., None], key_path: tuple[Any, ...]) -> Connection:
     tunnels = []
     for t in conn.tunnels:
         if t.ike.psk is None:

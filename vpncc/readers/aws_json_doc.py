@@ -23,11 +23,11 @@ class Index:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.pos: dict[tuple, int] = {}
+        self.pos: dict[tuple[Any, ...], int] = {}
         self._starts: list[int] | None = None
         # parallel stacks: is-object flags, the path (key or index per level), expecting-a-key flags
         objs: list[bool] = []
-        path: list = []
+        path: list[Any] = []
         want_key: list[bool] = []
         pos = self.pos
         loads = json.loads
@@ -57,7 +57,7 @@ class Index:
                 path.pop()
                 want_key.pop()
 
-    def position(self, path: tuple) -> Position | None:
+    def position(self, path: tuple[Any, ...]) -> Position | None:
         off = self.pos.get(path)
         if off is None:
             return None
@@ -108,14 +108,14 @@ class Ctx:
         self.path = path
         self.index = Index(text)
 
-    def pos(self, jpath: tuple) -> Position | None:
+    def pos(self, jpath: tuple[Any, ...]) -> Position | None:
         return self.index.position(jpath)
 
-    def err(self, message: str, jpath: tuple | None, hint: str | None = None) -> InputError:
+    def err(self, message: str, jpath: tuple[Any, ...] | None, hint: str | None = None) -> InputError:
         p = self.pos(jpath) if jpath is not None else None
         line = p.line if p else None
         return InputError(message, self.path, line, p.column if p else None, self.index.line_text(line), hint)
 
-    def line(self, jpath: tuple) -> int | None:
+    def line(self, jpath: tuple[Any, ...]) -> int | None:
         p = self.pos(jpath)
         return p.line if p else None

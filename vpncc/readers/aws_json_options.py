@@ -8,12 +8,22 @@ from __future__ import annotations
 import ipaddress
 import math
 from dataclasses import replace
-from typing import Any
+from typing import Any, Callable, NoReturn
 
 from .. import aws_defaults as D
 from ..ir import (
-    Accepted, AcceptedSource, AwsOptions, Connection, Dpd, DpdTimeoutAction, Inside, InsideV6, LogOptions,
-    LogOutputFormat, StartupAction, Tunnel,
+    Accepted,
+    AcceptedSource,
+    AwsOptions,
+    Connection,
+    Dpd,
+    DpdTimeoutAction,
+    Inside,
+    InsideV6,
+    LogOptions,
+    LogOutputFormat,
+    StartupAction,
+    Tunnel,
 )
 from . import aws_xml
 from .aws_json_doc import Ctx, lookup, val
@@ -38,8 +48,9 @@ def dpd_from_timeout(timeout: int) -> Dpd:
     return Dpd(DPD_INTERVAL, max(1, math.ceil((timeout - DPD_INTERVAL) / DPD_INTERVAL)))
 
 
-def apply_all(conn: Connection, topts: list, tp: tuple, ctx: Ctx, classic: bool, arn: Any, warn,
-               mark, govcloud: bool = False) -> Connection:
+def apply_all(conn: Connection, topts: list[Any], tp: tuple[Any, ...], ctx: Ctx, classic: bool, arn: Any,
+              warn: Callable[..., None], mark: Callable[[str, tuple[Any, ...]], None],
+              govcloud: bool = False) -> Connection:
     tunnels = list(conn.tunnels)
     by_outside = {str(t.outside.aws): i for i, t in enumerate(tunnels) if t.outside.aws is not None}
     used: set[int] = set()
@@ -73,16 +84,16 @@ def _items(value: Any) -> list[Any]:
     return [v.get("Value", v.get("value")) if isinstance(v, dict) else v for v in value]
 
 
-def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, classic: bool, arn: Any,
-           warn, mark, govcloud: bool = False) -> Tunnel:
+def _apply(conn: Connection, t: Tunnel, i: int, o: dict[str, Any], jp: tuple[Any, ...], ctx: Ctx, classic: bool, arn: Any,
+           warn: Callable[..., None], mark: Callable[[str, tuple[Any, ...]], None], govcloud: bool = False) -> Tunnel:
     where = f"tunnel {t.number}"
     p = f"tunnels[{i}]"
 
-    def key(name: str) -> tuple[tuple, Any]:
+    def key(name: str) -> tuple[tuple[Any, ...], Any]:
         k, v = lookup(o, name)
         return jp + (k,), v
 
-    def conv(name: str, fn, default: tuple, ir_path: str) -> tuple:
+    def conv(name: str, fn: Callable[[Any], Any], default: tuple[Any, ...], ir_path: str) -> tuple[Any, ...]:
         kp, v = key(name)
         items = _items(v)
         if not items:
@@ -103,7 +114,7 @@ def _apply(conn: Connection, t: Tunnel, i: int, o: dict, jp: tuple, ctx: Ctx, cl
             raise ctx.err(f"{where}: {name} must be a whole number from {lo} to {hi}, not {aws_xml.short(v)}", kp)
         return v
 
-    def choice(name: str, enum_cls, default, ir_path: str):
+    def choice(name: str, enum_cls: Any, default: Any, ir_path: str) -> Any:
         kp, v = key(name)
         if v is None or v == "":
             return default
@@ -252,7 +263,8 @@ def _in(value: int, rng: tuple[int, int], default: int) -> int:
     return value if rng[0] <= value <= rng[1] else default
 
 
-def _log_options(o: dict, jp: tuple, ctx: Ctx, where: str, mark, ir_path: str) -> LogOptions | None:
+def _log_options(o: dict[str, Any], jp: tuple[Any, ...], ctx: Ctx, where: str,
+                 mark: Callable[[str, tuple[Any, ...]], None], ir_path: str) -> LogOptions | None:
     """LogOptions.CloudWatchLogOptions {LogEnabled, LogGroupArn, LogOutputFormat json|text} (API
     VpnTunnelLogOptions / CloudWatchLogOptions)."""
     lk, lo = lookup(o, "LogOptions")
@@ -276,5 +288,5 @@ def _log_options(o: dict, jp: tuple, ctx: Ctx, where: str, mark, ir_path: str) -
                       output_format=out_fmt)
 
 
-def _bad(x: Any):
+def _bad(x: Any) -> NoReturn:
     raise ValueError(f"unexpected value {aws_xml.short(x)}")

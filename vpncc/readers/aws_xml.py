@@ -30,14 +30,32 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Callable
+from typing import Any, Callable
 
 from .. import aws_defaults
 from ..errors import InputError
 from ..ir import (
-    AWS_ENCRYPTION, DH_GROUPS, Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside,
+    AWS_ENCRYPTION,
+    DH_GROUPS,
+    Bgp,
+    Connection,
+    Dpd,
+    Encryption,
+    Gateway,
+    GatewayKind,
+    Ike,
+    IkeVersion,
+    Inside,
     InsideV6,
-    Integrity, Ipsec, NegotiationMode, Outside, Position, Routing, Source, Tunnel, Warning,
+    Integrity,
+    Ipsec,
+    NegotiationMode,
+    Outside,
+    Position,
+    Routing,
+    Source,
+    Tunnel,
+    Warning,
 )
 
 FORMAT = "aws-xml"
@@ -170,7 +188,7 @@ class _Reader:
             raise self.err(f"{where}: missing <{'/'.join(tags)}>", parent)
         return node
 
-    def conv(self, node: Node, fn: Callable, what: str):
+    def conv(self, node: Node, fn: Callable[[str], Any], what: str) -> Any:
         try:
             return fn(node.text)
         except ValueError as e:
@@ -278,7 +296,7 @@ class _Reader:
         if len(tunnels) == 1:
             self.warn("single-tunnel", "the document declares one tunnel; AWS connections have two "
                       "(hand-written or edited input?)", tunnels_xml[0])
-        for t, tx in zip(tunnels, tunnels_xml):
+        for t, tx in zip(tunnels, tunnels_xml, strict=True):
             if t.outside.customer is not None and t.outside.customer == t.outside.aws:
                 self.warn("outside-same", f"tunnel {t.number}: the customer and AWS outside addresses are both "
                           f"{t.outside.aws} (anonymised?); a device config built from this would peer with itself",
@@ -486,6 +504,7 @@ class _Reader:
                       f"{where}: the customer gateway BGP ASN {_STATE[kind]}; supply it when compiling",
                       cnode if cnode is not None else cg)
         else:
+            assert cnode is not None  # kind is "empty" when there is no <asn>
             customer_asn = self.integer(cnode, "customer gateway BGP ASN", 1, 2**32 - 1)
         self.mark(f"{p}.bgp.customer_asn", cnode)
         hold_a, hold_c = ab.find("hold_time"), cb.find("hold_time") if cb is not None else None

@@ -19,4 +19,5 @@ def schema_text() -> str:
 @lru_cache(maxsize=None)
 def schema() -> dict[str, Any]:
     """The schema parsed into a dict (for validators)."""
-    return json.loads(schema_text())
+    parsed: dict[str, Any] = json.loads(schema_text())
+    return parsed

@@ -68,11 +68,11 @@ class ApiOptions:
     CustomerGatewayConfiguration: only its ids, Options and TunnelOptions can be used."""
 
     vpn_connection_id: str | None
-    obj: dict = field(repr=False)        # holds PreSharedKey values: never in a repr
-    jpath: tuple = field(repr=False)
+    obj: dict[str, Any] = field(repr=False)        # holds PreSharedKey values: never in a repr
+    jpath: tuple[Any, ...] = field(repr=False)
     text: str = field(repr=False)
     path: str | None = None
-    gateways: dict = field(default_factory=dict, repr=False)
+    gateways: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def source(self) -> Source:
@@ -120,7 +120,7 @@ def load(path: str | os.PathLike[str]) -> list[Options]:
             vid = val(obj, "VpnConnectionId")
             out.append(ApiOptions(vid if isinstance(vid, str) and vid else None, obj, jp, text, p, gateways))
     if full:
-        out = list(aws_json.read_all(text, p)) + out
+        out = [*aws_json.read_all(text, p), *out]
     if not out:
         raise InputError("no connection with Options.TunnelOptions in the tunnel-options JSON", p,
                          hint="give `aws ec2 describe-vpn-connections` output (any --query that keeps "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable, NoReturn
 
 from ..errors import InputError
 from ..ir import Position, Warning
@@ -54,7 +54,7 @@ class _Builder:
     def __init__(self) -> None:
         self.stack: list[Node] = []
         self.root: Node | None = None
-        self.expat = None  # set after the parser exists
+        self.expat: Any = None  # set after the parser exists (expat's xmlparser)
 
     def start(self, tag: str, attrib: dict[str, str]) -> Node:
         p = self.expat
@@ -71,7 +71,7 @@ class _Builder:
 
     def start_expat(self, tag: str, attrs: list[str]) -> None:
         # ElementTree's XMLParser asks expat for ordered attributes: [name, value, name, value...]
-        self.start(tag, dict(zip(attrs[::2], attrs[1::2])) if attrs else {})
+        self.start(tag, dict(zip(attrs[::2], attrs[1::2], strict=True)) if attrs else {})
 
     def end(self, tag: str) -> None:
         self.stack.pop()
@@ -90,22 +90,23 @@ class _Refused(Exception):
         self.message, self.line, self.col = message, line, col
 
 
-def _parser_class():
+def _parser_class() -> Any:
     from defusedxml.ElementTree import DefusedXMLParser
 
-    class Parser(DefusedXMLParser):
-        def defused_start_doctype_decl(self, name, sysid, pubid, has_internal_subset):
+    class Parser(DefusedXMLParser):  # type: ignore[misc]  # defusedxml ships no type information
+        def defused_start_doctype_decl(self, name: str, sysid: Any, pubid: Any, has_internal_subset: Any) -> NoReturn:
             raise _Refused("a document type declaration (DOCTYPE) is refused: AWS's XML never has one, "
                            "and DTDs carry entity-expansion and external-entity attacks",
                            self.parser.CurrentLineNumber, self.parser.CurrentColumnNumber + 1)
 
-        def defused_entity_decl(self, name, *args):  # pragma: no cover - DTD refused first
+        def defused_entity_decl(self, name: str, *args: Any) -> NoReturn:  # pragma: no cover - DTD refused first
             raise _Refused(f"entity declaration {name!r} refused", self.parser.CurrentLineNumber, None)
 
-        def defused_unparsed_entity_decl(self, name, *args):  # pragma: no cover
+        def defused_unparsed_entity_decl(self, name: str, *args: Any) -> NoReturn:  # pragma: no cover
             raise _Refused(f"entity declaration {name!r} refused", self.parser.CurrentLineNumber, None)
 
-        def defused_external_entity_ref_handler(self, context, base, sysid, pubid):  # pragma: no cover
+        def defused_external_entity_ref_handler(self, context: Any, base: Any, sysid: Any,
+                                                pubid: Any) -> NoReturn:  # pragma: no cover
             raise _Refused("external entity reference refused", self.parser.CurrentLineNumber, None)
 
     return Parser

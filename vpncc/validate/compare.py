@@ -15,7 +15,7 @@ import ipaddress
 from typing import Any
 
 from .. import aws_defaults
-from ..ir import Connection, IkeVersion, NegotiationMode, Routing, Tunnel
+from ..ir import Connection, NegotiationMode, Routing, Tunnel
 from ..profile import Profile
 from . import negotiation as neg
 from .findings import Finding, Severity
@@ -84,7 +84,7 @@ def _fmt(v: Any) -> str:
     if isinstance(v, enum.Enum):
         return str(v.value)
     if hasattr(v, "with_prefixlen"):
-        return v.with_prefixlen
+        return str(v.with_prefixlen)
     return "none" if v is None else str(v)
 
 
@@ -221,7 +221,7 @@ def _compare_local(ctx: _Ctx, pre: str, t: Tunnel, d: DeviceTunnel) -> bool:
     reported = any(f.rule == "VPN111" and f.tunnel == n for f in ctx.findings)
     if ident is not None and isinstance(ident, ipaddress.IPv4Address) and ident != cgw and not neg.is_private(ident) \
             and not (reported and ident == addr):   # one cause, one finding
-        ctx.add("VPN111", n, f"{pre}.outside.customer", str(cgw), str(ident), id_obs.line,
+        ctx.add("VPN111", n, f"{pre}.outside.customer", str(cgw), str(ident), id_obs.line if id_obs else None,
                 f"tunnel {n} ({d.name}): the IKE identity is {ident}, not the customer gateway address {cgw}")
     if nat:
         sent = ident if ident is not None else addr
@@ -277,7 +277,7 @@ def _compare_tunnel(ctx: _Ctx, idx: int, t: Tunnel, d: DeviceTunnel) -> None:
     _compare_facts(ctx, pre, t, d)
     # security hygiene (VPN5xx) after what decides whether the tunnel works
     if aggressive:
-        ctx.add("VPN503", n, f"{pre}.ike.mode", "main", "aggressive", d.get("ike.mode").line,
+        ctx.add("VPN503", n, f"{pre}.ike.mode", "main", "aggressive", (d.get("ike.mode") or d).line,
                 f"tunnel {n} ({d.name}): aggressive mode sends the identity in clear and exposes the PSK "
                 "hash to offline guessing")
     if _ver(version) == "ikev1" and "ikev2" in {_ver(v) for v in aws.ike_versions}:
@@ -467,11 +467,9 @@ def _compare_bgp(ctx: _Ctx, idx: int, t: Tunnel) -> None:
 def _compare_static(ctx: _Ctx, idx: int, t: Tunnel, d: DeviceTunnel, profile: Profile) -> None:
     obs = d.get("static_routes")
     routes = set(obs.value) if obs else set()
+    # the VPC networks come from the site profile: the connection's API "Routes" are the other direction
+    # (the on-premises prefixes AWS routes into the tunnels)
     wanted = list(profile.remote_networks)
-    if not wanted:
-        wanted_routes = tuple(getattr(getattr(ctx.conn, "options", None), "routes", ()) or ())
-        wanted = [r.destination for r in wanted_routes
-                  if isinstance(getattr(r, "destination", None), ipaddress.IPv4Network)]
     missing = [w for w in wanted if not any(_covers(r, w) for r in routes)] if wanted else \
         ([] if routes else ["any remote network"])
     if missing:
@@ -495,7 +493,7 @@ def _suppress_unverified(ctx: _Ctx, matched: dict[int, DeviceTunnel]) -> None:
     for idx, t in enumerate(ctx.conn.tunnels):
         d = matched.get(t.number)
         obs = d.get("unverified") if d is not None else None
-        if obs is None or not obs.value:
+        if d is None or obs is None or not obs.value:
             continue
         for prefix, message in dict(obs.value).items():
             drop.append((t.number, f"tunnels[{idx}].{prefix}"))

@@ -120,3 +120,6 @@ class DeviceConfig:
     tunnels: list[DeviceTunnel] = field(default_factory=list)
     notes: list[DeviceNote] = field(default_factory=list)
     bgp_neighbors: list[dict[str, Obs]] = field(default_factory=list)
+    #: objects the running config already uses (``vpncc.running.Inventory``), for ``compile --running``;
+    #: None when the backend's reader does not collect them yet
+    inventory: Any = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..ir import Encryption, Integrity
 
@@ -58,7 +58,7 @@ NAT_RANGES = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/
                                                       "100.64.0.0/10"))
 
 
-def is_private(addr: ipaddress.IPv4Address | None) -> bool:
+def is_private(addr: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
     """True for an address behind NAT (RFC 1918, RFC 6598).
 
     >>> is_private(ipaddress.IPv4Address("10.1.2.3")), is_private(ipaddress.IPv4Address("192.0.2.10"))
@@ -69,7 +69,7 @@ def is_private(addr: ipaddress.IPv4Address | None) -> bool:
     return any(addr in n for n in NAT_RANGES)
 
 
-def _vals(values: Iterable) -> tuple:
+def _vals(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(values)
 
 
@@ -79,19 +79,19 @@ def _vals(values: Iterable) -> tuple:
 class AwsSide:
     """The accepted sets of one tunnel, as plain tuples (from ``Tunnel.accepted``)."""
 
-    ike_versions: tuple
-    ike_encryption: tuple
-    ike_integrity: tuple
-    ike_dh_groups: tuple
-    esp_encryption: tuple
-    esp_integrity: tuple
-    pfs_groups: tuple
+    ike_versions: tuple[Any, ...]
+    ike_encryption: tuple[Any, ...]
+    ike_integrity: tuple[Any, ...]
+    ike_dh_groups: tuple[Any, ...]
+    esp_encryption: tuple[Any, ...]
+    esp_integrity: tuple[Any, ...]
+    pfs_groups: tuple[Any, ...]
     ike_lifetime_s: int
     esp_lifetime_s: int
     source: str
 
 
-def aws_side(t) -> AwsSide:
+def aws_side(t: Any) -> AwsSide:
     """The tunnel's accepted sets; an IR without ``accepted`` (older callers) accepts what it shows."""
     a = getattr(t, "accepted", None)
     if a is not None:
@@ -106,11 +106,11 @@ def aws_side(t) -> AwsSide:
 
 # -- proposals -----------------------------------------------------------------------------------
 
-def _name(v) -> str:
+def _name(v: Any) -> str:
     return str(getattr(v, "value", v))
 
 
-def _names(values) -> str:
+def _names(values: Iterable[Any]) -> str:
     return ", ".join(_name(v) for v in values) or "none"
 
 
@@ -123,25 +123,25 @@ class Fit:
     #: why it does not fit, one phrase per failing slot ("DH 5 not accepted (AWS: 2, 14-24)")
     reasons: tuple[str, ...] = ()
     #: the values of the proposal AWS could choose (empty when it does not fit)
-    encryption: tuple = ()
-    integrity: tuple = ()
-    dh_groups: tuple = ()
+    encryption: tuple[Any, ...] = ()
+    integrity: tuple[Any, ...] = ()
+    dh_groups: tuple[Any, ...] = ()
     #: only the PFS slot fails (phase 2)
     pfs_only: bool = False
 
 
-def _common(device: tuple, accepted: tuple) -> tuple:
+def _common(device: tuple[Any, ...], accepted: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(v for v in accepted if v in device)  # AWS's order: it evaluates from its lowest value
 
 
-def _slot(label: str, device: tuple, accepted: tuple, reasons: list[str]) -> tuple:
+def _slot(label: str, device: tuple[Any, ...], accepted: tuple[Any, ...], reasons: list[str]) -> tuple[Any, ...]:
     common = _common(device, accepted)
     if not common:
         reasons.append(f"{label} {_names(device)} not accepted (AWS: {_names(accepted)})")
     return common
 
 
-def fit_ike(p: Proposal, aws: AwsSide, version) -> Fit:
+def fit_ike(p: Proposal, aws: AwsSide, version: Any) -> Fit:
     """Phase 1: one combination of encryption, integrity/PRF and DH group inside AWS's sets.
     AES-GCM in phase 1 exists only with IKEv2 (RFC 5282); its integrity slot is the PRF."""
     reasons: list[str] = []
@@ -170,7 +170,7 @@ def fit_esp(p: Proposal, aws: AwsSide) -> Fit:
     AWS's endpoints always use PFS (Phase2DHGroupNumbers): a proposal without PFS does not fit."""
     reasons: list[str] = []
     enc = _slot("encryption", tuple(p.encryption), aws.esp_encryption, reasons)
-    integ: tuple = ()
+    integ: tuple[Any, ...] = ()
     if enc and not all(getattr(e, "is_gcm", False) for e in enc):
         cbc = tuple(e for e in enc if not getattr(e, "is_gcm", False))
         integ = _common(tuple(p.integrity), aws.esp_integrity)
@@ -184,7 +184,7 @@ def fit_esp(p: Proposal, aws: AwsSide) -> Fit:
     suite_reasons = list(reasons)
     if not p.dh_groups:
         reasons.append("PFS is off (AWS requires a phase-2 DH group)")
-        dh: tuple = ()
+        dh: tuple[Any, ...] = ()
     else:
         dh = _slot("PFS group", tuple(p.dh_groups), aws.pfs_groups, reasons)
     ok = not reasons
@@ -232,7 +232,7 @@ DPD_DETECT_MAX_S = 120
 _ICV = {"SHA1": 12, "SHA2-256": 16, "SHA2-384": 24, "SHA2-512": 32, "MD5": 12}
 
 
-def max_inner_mtu(encryption, integrity, *, nat_t: bool = False, outer_mtu: int = 1500,
+def max_inner_mtu(encryption: Any, integrity: Any, *, nat_t: bool = False, outer_mtu: int = 1500,
                   ipv6_outside: bool = False) -> int:
     """The largest inner IP packet that fits one ESP packet of ``outer_mtu`` (tunnel mode, RFC 4303):
     outer IP header, UDP encapsulation with NAT-T (RFC 3948), ESP header, IV, padding to the cipher's

@@ -156,6 +156,7 @@ def _merge(siblings: list, new: list) -> None:
             continue
         if k != tuple(text.split()):
             siblings[:] = [n for n in siblings if _key(n[0]) != k]
+        siblings[:] = [n for n in siblings if n[0] != "no " + text]  # `X` replaces a `no X` line
         node = [text, []]
         siblings.append(node)
         _merge(node[1], children)

@@ -27,9 +27,11 @@ TABLES: dict[str, tuple[str, str, str | None]] = {
     "router static": ("fortios_router_static", "router._helpers.static", "seq-num"),
     "firewall address": ("fortios_firewall_address", "firewall._helpers.address", "name"),
     "firewall policy": ("fortios_firewall_policy", "firewall._helpers.policy", "policyid"),
+    "router prefix-list": ("fortios_router_prefix_list", "router._helpers.prefix_list", "name"),
+    "router route-map": ("fortios_router_route_map", "router._helpers.route_map", "name"),
 }
 #: key field of nested tables
-NESTED_KEYS = {"neighbor": "ip", "network": "id"}
+NESTED_KEYS = {"neighbor": "ip", "network": "id", "rule": "id"}
 
 
 @lru_cache(maxsize=None)

@@ -213,3 +213,16 @@ def test_no_local_networks_announces_nothing_but_says_so() -> None:
     assert not [l for l in text.splitlines() if "route-filter" in l and l.startswith("set")]
     assert "set policy-options policy-statement vpn-0a1b2c3d4e5f60718-export then reject" in text
     assert "match source-address any" in text
+
+
+def test_nat_local_address_is_the_devices_own_and_validates_clean() -> None:
+    """Behind NAT: local-address is the device's private address, the IKE identity the public customer
+    gateway address; validating with the same --local-address gives only the NAT information."""
+    conn = VARIANTS["bgp-ikev1-classic"]
+    prof = replace(PROFILE, local_address=ipaddress.IPv4Address("10.20.0.2"))
+    text = compile_(conn, profile=prof)
+    assert "local-address 10.20.0.2" in text and "local-identity inet 192.0.2.10" in text
+    assert "local-address 192.0.2.10" not in text and "no-nat-traversal" not in text
+    found = vpncc.validate(conn, "juniper", text, profile=prof).findings
+    assert [f.rule for f in found if f.category != "security" and f.severity.value != "info"] == []
+    assert {f.rule for f in found if f.severity.value == "info"} >= {"VPN112"}

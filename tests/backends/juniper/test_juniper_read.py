@@ -507,13 +507,15 @@ def test_proposal_sets_expand_to_their_documented_suites() -> None:
 
 def test_dpd_behaviour_follows_junos_defaults() -> None:
     dev = READ(DEVICE)
-    a, b = (next(t for t in dev.tunnels if t.name == n) for n in ("to-aws-a", "to-aws-b"))
-    # aws-a: interval 10 threshold 3 from the group; aws-b: bare dead-peer-detection = 10 s x 5
+    a = next(t for t in dev.tunnels if t.name == "to-aws-a")
+    # interval 10 threshold 3 from the group: dead after 3 unanswered probes 10 s apart
     assert (a.get("dpd").value.enabled, a.get("dpd").value.detect_s) == (True, 30.0)
-    assert b.get("dpd").value.detect_s == 50.0 and "Junos defaults" in b.get("dpd").value.how
     assert a.get("dpd").value.action == "restart"  # establish-tunnels immediately
-    off = _t(device_set().replace("set security ike gateway aws-b dead-peer-detection\n", ""), "to-aws-b")
-    assert off.get("dpd").value.enabled is False
+    # without the group: aws-a has no DPD at all, aws-b's bare dead-peer-detection = 10 s x 5
+    text = device_set() + "deactivate groups aws-dpd\n"
+    assert _t(text, "to-aws-a").get("dpd").value.enabled is False
+    b = _t(text, "to-aws-b").get("dpd").value
+    assert b.detect_s == 50.0 and "Junos defaults" in b.how and b.action == "clear"
 
 
 def test_local_address_mtu_nat_and_zone_facts() -> None:

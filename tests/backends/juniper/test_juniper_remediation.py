@@ -181,3 +181,28 @@ def test_remediation_never_prints_a_key_in_comments() -> None:
     assert _real(after) == []
     assert all("Sample.Key" not in l for l in cmds.splitlines() if l.startswith("#"))
     assert ipaddress.IPv4Address("198.51.100.7")  # keeps flake quiet about the import
+
+
+def test_missing_tunnel_goes_into_the_devices_zone_and_keeps_its_local_address() -> None:
+    conn = sample_connection()
+    text = vpncc.compile(conn, "juniper", PROFILE)
+    lines = [l for l in text.splitlines() if "-2" not in l and "st0.2" not in l and "unit 2 " not in l
+             and "169.254.45.61" not in l]
+    # the device's own layout: its tunnel zone is aws-vpn; IKE leaves from the private 10.20.0.2 (behind NAT)
+    lines = [l.replace("security-zone vpn ", "security-zone aws-vpn ") for l in lines]
+    lines = [l.replace("local-address 192.0.2.10", "local-address 10.20.0.2") for l in lines]
+    lines.append("set interfaces ge-0/0/0 unit 0 family inet address 10.20.0.2/24")
+    _, cmds, after = fix(conn, "\n".join(lines) + "\n")
+    assert "set security zones security-zone aws-vpn interfaces st0.2" in cmds
+    assert "security-zone vpn " not in cmds
+    assert "local-address 10.20.0.2" in cmds and "local-address 192.0.2.10" not in cmds
+    assert _real(after) == [], cmds
+
+
+def test_zone_fixes_respect_interface_level_inbound_lists() -> None:
+    text = DEVICE.replace("                            ike;\n", "")  # ge-0/0/0.0's own list keeps only ping
+    _, cmds, after = fix(CONN, text)
+    assert ("set security zones security-zone untrust interfaces ge-0/0/0.0 host-inbound-traffic system-services "
+            "ike") in cmds
+    assert "set security zones security-zone untrust host-inbound-traffic system-services ike" not in cmds
+    assert not {f.rule for f in after} & {"VPN120"}

@@ -199,22 +199,32 @@ service integrated-vtysh-config
 router bgp 65000
  bgp router-id 169.254.44.42
  no bgp network import-check
- no bgp ebgp-requires-policy
  neighbor 169.254.44.41 remote-as 64512
  neighbor 169.254.44.41 description AWS vpn-0a1b2c3d4e5f60718 tunnel 1
  neighbor 169.254.44.41 timers 10 30
+ neighbor 169.254.44.41 maximum-prefix 1000
  neighbor 169.254.45.61 remote-as 64512
  neighbor 169.254.45.61 description AWS vpn-0a1b2c3d4e5f60718 tunnel 2
  neighbor 169.254.45.61 timers 10 30
+ neighbor 169.254.45.61 maximum-prefix 1000
  !
  address-family ipv4 unicast
   network 10.10.0.0/16
   neighbor 169.254.44.41 activate
   neighbor 169.254.45.61 activate
   no neighbor 169.254.44.41 send-community
+  neighbor 169.254.44.41 prefix-list VPN_0A1B2C3D4E5F60718_IN in
+  neighbor 169.254.44.41 prefix-list VPN_0A1B2C3D4E5F60718_OUT out
   no neighbor 169.254.45.61 send-community
+  neighbor 169.254.45.61 prefix-list VPN_0A1B2C3D4E5F60718_IN in
+  neighbor 169.254.45.61 prefix-list VPN_0A1B2C3D4E5F60718_OUT out
  exit-address-family
  !
+!
+ip prefix-list VPN_0A1B2C3D4E5F60718_IN seq 10 permit 0.0.0.0/0 le 32 
+ip prefix-list VPN_0A1B2C3D4E5F60718_IN description AWS vpn-0a1b2c3d4e5f60718: routes accepted from AWS
+ip prefix-list VPN_0A1B2C3D4E5F60718_OUT seq 10 permit 10.10.0.0/16 
+ip prefix-list VPN_0A1B2C3D4E5F60718_OUT description AWS vpn-0a1b2c3d4e5f60718: announced to AWS
 !
 line vty
 !
@@ -266,12 +276,14 @@ def test_route_maps_and_neighbor_policies_are_ported() -> None:
 \t\t</frrglobalroutemaps>
 """
     xml = xml.replace("\t</installedpackages>", maps + "\t</installedpackages>")
-    xml = xml.replace("<timers_holdtime>30</timers_holdtime>\n\t\t\t</config>\n\t\t</frrbgpneighbors>",
-                      "<timers_holdtime>30</timers_holdtime>\n<routemap_in>T2_IN</routemap_in>"
-                      "<routemap_out>T2_OUT</routemap_out>\n\t\t\t</config>\n\t\t</frrbgpneighbors>")
+    tail = "<maximumprefix_num>1000</maximumprefix_num>\n\t\t\t</config>\n\t\t</frrbgpneighbors>"
+    assert tail in xml
+    xml = xml.replace(tail, tail.replace("\n", "\n<routemap_in>T2_IN</routemap_in><routemap_out>T2_OUT</routemap_out>\n", 1))
     b = L.build(xml, script_name="x.sh", lan=[])
     frr = b.files["frr.conf"]
     assert ("  no neighbor 169.254.45.61 send-community\n"
+            "  neighbor 169.254.45.61 prefix-list VPN_0A1B2C3D4E5F60718_IN in\n"
+            "  neighbor 169.254.45.61 prefix-list VPN_0A1B2C3D4E5F60718_OUT out\n"
             "  neighbor 169.254.45.61 route-map T2_IN in\n"
             "  neighbor 169.254.45.61 route-map T2_OUT out\n exit-address-family\n") in frr
     assert ("!\nroute-map T2_IN permit 10\n description backup\n set local-preference 90\n"
@@ -282,11 +294,11 @@ def test_route_maps_and_neighbor_policies_are_ported() -> None:
 def test_settings_not_reproduced_are_listed() -> None:
     xml = _xml("bgp-vgw-ikev1-2022.txt")
     xml = xml.replace("<asnum>65000</asnum>", "<asnum>65000</asnum><timers_updatedelay>5</timers_updatedelay>")
-    xml = xml.replace("\t</installedpackages>", "\t\t<frrglobalprefixes><config><name>P</name></config>"
-                                                "</frrglobalprefixes>\n\t</installedpackages>")
+    xml = xml.replace("\t</installedpackages>", "\t\t<frrbgpaspaths><config><name>P</name></config>"
+                                                "</frrbgpaspaths>\n\t</installedpackages>")
     notes = L.build(xml, script_name="x.sh", lan=[]).adaptations
     assert "frr.conf: FRR package setting frrbgp/timers_updatedelay is not reproduced by the lab" in notes
-    assert "frr.conf: FRR package section frrglobalprefixes is not reproduced by the lab" in notes
+    assert "frr.conf: FRR package section frrbgpaspaths is not reproduced by the lab" in notes
 
 
 def test_bgp_prefers_tunnel_1() -> None:
@@ -331,3 +343,24 @@ def test_config_values_cannot_inject_commands() -> None:
     assert not re.search(r"^router bgp 1$", b.files["frr.conf"], re.M)
     assert " description x router bgp 1\n" in b.files["frr.conf"]
     assert "reboot" not in b.files["x.sh"] and "vti_ipsec2" not in b.files["x.sh"]
+
+
+def test_prefix_lists_are_ported() -> None:
+    """frr_zebra_generate_prefixlists() (pfSense-pkg-frr frr_zebra.inc): rows sorted by seq, ge/le only when
+    set, a row whose source is not a subnet or "any" skipped, the description last; a neighbor's
+    prefixfilter_in/out only when the list is defined (frr_bgp_generate_neighbors())."""
+    xml = _xml("bgp-vgw-ikev1-2022.txt")
+    xml = re.sub(r"\s*<frrglobalprefixes>[\s\S]*?</frrglobalprefixes>", "", xml)
+    lists = ("\t\t<frrglobalprefixes><config><name>VPN_0A1B2C3D4E5F60718_OUT</name><descr>to AWS</descr>"
+             "<row><seq>20</seq><action>deny</action><source>any</source><ge></ge><le></le></row>"
+             "<row><seq>10</seq><action>permit</action><source>10.10.0.0/16</source><ge>24</ge><le>28</le></row>"
+             "<row><seq>15</seq><action>permit</action><source>not-a-net</source></row>"
+             "</config></frrglobalprefixes>\n")
+    xml = xml.replace("\t</installedpackages>", lists + "\t</installedpackages>")
+    frr = L.build(xml, script_name="x.sh", lan=[]).files["frr.conf"]
+    assert ("ip prefix-list VPN_0A1B2C3D4E5F60718_OUT seq 10 permit 10.10.0.0/16 ge 24 le 28 \n"
+            "ip prefix-list VPN_0A1B2C3D4E5F60718_OUT seq 20 deny any \n"
+            "ip prefix-list VPN_0A1B2C3D4E5F60718_OUT description to AWS\n!\n") in frr
+    assert "not-a-net" not in frr
+    assert "  neighbor 169.254.44.41 prefix-list VPN_0A1B2C3D4E5F60718_OUT out\n" in frr
+    assert "prefix-list VPN_0A1B2C3D4E5F60718_IN" not in frr   # the IN list is no longer defined: dropped

@@ -77,7 +77,13 @@ def test_merge_bgp_reuses_the_frr_configuration() -> None:
     bgp = php["frrbgp"]["config"][0]
     assert bgp["asnum"] == "65000" and len(bgp["row"]) == 1  # 10.10.0.0/16 already advertised
     assert [n["peer"] for n in php["frrbgpneighbors"]["config"]] == ["10.99.0.2", "169.254.44.41", "169.254.45.61"]
-    assert php["frrbgpadvanced"]["config"][0]["disableebgprequirepolicy"] == "on"
+    # FRR's ebgp-requires-policy stays on (no device-wide "Disable eBGP Require Policy"): the new neighbors
+    # carry an inbound and an outbound prefix list, added to the package's prefix lists
+    assert "frrbgpadvanced" not in php or "disableebgprequirepolicy" not in php["frrbgpadvanced"]["config"][0]
+    new = php["frrbgpneighbors"]["config"][1:]
+    assert all(n["prefixfilter_in"] and n["prefixfilter_out"] and n["maximumprefix_num"] == "1000" for n in new)
+    defined = {c["name"] for c in php["frrglobalprefixes"]["config"]}
+    assert {n["prefixfilter_out"] for n in new} | {n["prefixfilter_in"] for n in new} <= defined
 
 
 def test_merge_bgp_enables_a_disabled_frr_and_adds_missing_pieces() -> None:

@@ -258,10 +258,13 @@ def _nb(dc, peer):
 def test_outbound_filter_must_name_a_defined_object() -> None:
     php = _bgp_php()
     pk = php["pfsense"]["installedpackages"]
-    dc = read_php(php)
-    assert _nb(dc, "169.254.44.41")["outbound_filter"].value is False   # routemap_out none
-    assert _nb(dc, "169.254.45.61")["outbound_filter"].value is True    # its defined route-map
     nbs = pk["frrbgpneighbors"]["config"]
+    assert _nb(read_php(php), "169.254.44.41")["outbound_filter"].value is True   # compile's prefix list
+    nbs[0]["prefixfilter_out"] = "none"
+    del pk["frrglobalprefixes"]
+    dc = read_php(php)
+    assert _nb(dc, "169.254.44.41")["outbound_filter"].value is False   # routemap_out and prefixfilter_out none
+    assert _nb(dc, "169.254.45.61")["outbound_filter"].value is True    # its defined route-map
     nbs[0]["prefixfilter_out"] = "ONLY_LAN"
     assert _nb(read_php(php), "169.254.44.41")["outbound_filter"].value is False  # FRR's package drops it
     pk["frrglobalprefixes"] = {"config": [{"name": "ONLY_LAN", "row": [{"seq": "10", "action": "permit",
@@ -278,7 +281,9 @@ def test_compile_restarts_what_aws_closes_and_tunes_ikev2_dpd() -> None:
     assert "ikev2_retransmit" not in v1
     v2 = vpncc.compile(sample_connection(ike_version=IkeVersion.IKEV2), "pfsense", prof)
     assert v2.count("<ikev2_retransmit_tries>4</ikev2_retransmit_tries>") == 1
-    assert "change outside these tunnels" in v2
+    head = v2.split("<pfsense>")[0]
+    assert "changes outside these tunnels:" in head and "IKEv2 Retransmit tries 4 (charon-wide" in head
+    assert "IKEv2 Retransmit" not in v1.split("changes outside these tunnels:")[1].split("Restore ONLY")[0]
     dc = B.read(v2, "config.xml")
     assert all(t.value("initiates") == "always" and t.value("dpd").detect_s < 120 for t in dc.tunnels)
 

@@ -168,4 +168,59 @@ def test_remediation_fixes_the_conformance_wrong_configs(case, doc) -> None:
     if case["config"] in NOT_FIXABLE:
         assert NOT_FIXABLE[case["config"]] in php and "myid_data" not in php and "['interface']" not in php
         return
-    assert serious(apply_php(text, php))[1] == [], php
+    after = apply_php(text, php)
+    assert serious(after)[1] == [], php
+    _no_collateral(text, after, res, conn, php)
+
+
+def _flat(node, path=()) -> dict:
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            out.update(_flat(v, path + (k,)))
+        return out
+    if isinstance(node, list):
+        out = {}
+        for i, v in enumerate(node):
+            out.update(_flat(v, path + (i,)))
+        return out
+    return {path: node}
+
+
+def _no_collateral(before: str, after: str, res, conn, php: str) -> None:
+    """hier_config's circular test, second half: every value remediation changed or removed belongs to an
+    object of a tunnel the findings are about (its phase 1, its phase 2s, its VTI interface, its BGP
+    neighbor), or to the device-wide setting a finding names (IKEv2 retransmits for a DPD finding, static
+    routes and gateways for a static-route finding); new entries are additions, never edits."""
+    from vpncc.validate.compare import match_tunnels
+
+    dev = res.device
+    old, new = _flat(to_php(before)["pfsense"]), _flat(to_php(after)["pfsense"])
+    rules = {f.rule for f in res.findings}
+    matched = match_tunnels(conn, dev)
+    allowed: list[tuple] = []
+    p2s = to_php(before)["pfsense"].get("ipsec", {}).get("phase2", [])
+    p2s = p2s if isinstance(p2s, list) else [p2s]
+    for f in res.findings:
+        d = matched.get(f.tunnel) if f.tunnel is not None else None
+        meta = dev.meta.get(d.name) if d is not None else None
+        if meta is not None:
+            allowed.append(("ipsec", "phase1", meta.p1_index))
+            allowed += [("ipsec", "phase2", i) for i, p in enumerate(p2s) if p.get("ikeid") == meta.ikeid]
+            if meta.ifname:
+                allowed.append(("interfaces", meta.ifname))
+        t = next((t for t in conn.tunnels if t.number == f.tunnel), None)
+        if t is not None and t.bgp is not None and str(t.bgp.neighbor) in dev.neighbor_index:
+            allowed.append(("installedpackages", "frrbgpneighbors", "config", dev.neighbor_index[str(t.bgp.neighbor)]))
+    if "VPN205" in rules:
+        allowed.append(("ipsec",))  # ikev2_retransmit_* only: checked below
+    if "VPN401" in rules:
+        allowed += [("staticroutes",), ("gateways",), ("filter",)]
+    if "VPN222" in rules and dev.scrub_disabled:
+        allowed.append(("system", "disablescrub"))  # "Disable Firewall Scrub" is what removes the MSS clamp
+    for path, value in old.items():
+        if new.get(path) == value:
+            continue
+        assert any(path[:len(a)] == a for a in allowed), (path, php)
+        if path[:1] == ("ipsec",) and len(path) == 2:
+            assert str(path[1]).startswith("ikev2_retransmit_"), (path, php)

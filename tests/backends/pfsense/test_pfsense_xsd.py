@@ -88,7 +88,7 @@ NEGATIVE = [
     ("VTI description over 25 chars", lambda t: t.replace("VPN_0A1B2C3D4E5F60718_T1]", "VPN_0A1B2C3D4E5F60718_TUNNEL1]"), "assert"),
     ("BGP ASN 0", lambda t: t.replace("<asnum>65000</asnum>", "<asnum>0</asnum>"), "asnum"),
     ("neighbor hold 70000", lambda t: t.replace("<timers_holdtime>30</timers_holdtime>", "<timers_holdtime>70000</timers_holdtime>", 1), "timers_holdtime"),
-    ("package checkbox 'yes'", lambda t: t.replace("<disableebgprequirepolicy>on<", "<disableebgprequirepolicy>yes<"), "disableebgprequirepolicy"),
+    ("package checkbox 'yes'", lambda t: t.replace("<enable>on</enable>", "<enable>yes</enable>", 1), "enable"),
     ("duplicate BGP neighbor", lambda t: t.replace("<peer>169.254.45.61</peer>", "<peer>169.254.44.41</peer>"), "neighbor-unique"),
     ("FRR network not a prefix", lambda t: t.replace("<distributeroutevalue>10.10.0.0/16<", "<distributeroutevalue>10.10.0.0<"), "distributeroutevalue"),
 ]

@@ -111,11 +111,28 @@ class CiscoAsaBackend(Backend):
 
         return expressible(conn, profile, options.format if options else None).conn
 
+    # -- compile --running (docs/safe-changes.md) ------------------------------------------------
+    def allocate(self, conn: Connection, profile: "Profile", running: "DeviceConfig",
+                 options: RenderOptions) -> Any:
+        from .safe import allocate
+
+        return allocate(conn, profile, running, options.format)
+
+    def may_collide(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import may_collide
+
+        return may_collide(conn, profile, options.format)
+
+    def outside_changes(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import outside_changes
+
+        return outside_changes(conn, profile, options.format, dict(options.extra))
+
     def render(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
         from ..cisco_common.templating import render
         from .render import context
 
-        ctx = context(conn, profile, self.comment(options.header), options.format)
+        ctx = context(conn, profile, self.comment(options.header), options.format, extra=dict(options.extra))
         return {f"{profile.name_prefix or 'aws-vpn'}.asa.cfg": render("cisco-asa", "main.j2", ctx)}
 
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":

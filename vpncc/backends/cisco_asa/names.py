@@ -130,3 +130,14 @@ BACKUP_METRIC = 2
 #: nameif and object names
 MAX_NAMEIF = 48
 MAX_NAME = 63
+
+# -- BGP that cannot leak (docs/safe-changes.md) ---------------------------------------------------------
+#: `neighbor X maximum-prefix 1000 90 restart 5` (Cisco ASA Series Command Reference, "neighbor
+#: maximum-prefix"): a runaway table from AWS tears the session down and the ASA retries after 5 minutes.
+#: 1000 is far above a VGW's VPC CIDRs and a typical Transit Gateway table.
+BGP_MAX_PREFIX = 1000
+BGP_MAX_PREFIX_WARN_PCT = 90
+BGP_MAX_PREFIX_RESTART_MIN = 5
+#: ECMP over both tunnels: `maximum-paths 2` in the BGP address family (Cisco ASA Series Command Reference,
+#: "maximum-paths (BGP)")
+ECMP_PATHS = 2

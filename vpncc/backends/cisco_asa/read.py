@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
 
 from ...errors import mask_secret_line
 from ...ir import DH_GROUPS, IkeVersion, NegotiationMode
@@ -26,9 +25,11 @@ from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel, Obs
 from ...validate.negotiation import DpdBehaviour, Proposal
 from ..cisco_common.plan import uniq
 from ..cisco_common.tree import Node, expand, parse, trie
-from ..cisco_common.util import iface_or_none, ip_or_none, net_or_none, sniff
+from ..cisco_common.util import iface_or_none, net_or_none, sniff
 from . import names as N
 from . import syntax
+from .inventory import inventory
+from .read_bgp import bgp_neighbors
 from .read_parts import Addresses, esp_proposal, ike_proposal
 
 TOP = trie(
@@ -74,8 +75,6 @@ MAP_ENTRY = trie("set peer", "set pfs", "set ikev1 transform-set", "set ikev1 ph
                  "set security-association lifetime kilobytes", "set nat-t-disable", "set reverse-route",
                  "set connection-type", "set inheritance", "match address", "interface")
 TG_KIND = ("ipsec-attributes", "general-attributes", "type")
-NEIGHBOR = trie("remote-as", "timers", "activate", "shutdown", "local-as", "description", "route-map",
-                "default-originate", "password", "ebgp-multihop")
 _ACL_REF = re.compile(r"(?m)^\s*crypto map \S+ \d+ mat\w* addr\w* (\S+)")
 _NO_NATT = re.compile(r"(?m)^\s*no crypto isakmp nat-traversal\b")
 
@@ -98,16 +97,19 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
         if h[0] in ("object", "object-group"):
             return objects
         return h[0] in ("tunnel-group", "interface", "route", "mtu", "name", "sysopt", "hostname",
-                        "domain-name") or h[:2] == ["router", "bgp"]
+                        "domain-name", "route-map", "prefix-list") or h[:2] == ["router", "bgp"]
 
     def light(h: list[str]) -> bool:
         if h[0] == "interface":
             return not "".join(h[1:2]).lower().startswith("tu")
         # network objects nest one level: their members become direct children
-        return h[0] in ("access-list", "route", "mtu", "name", "sysopt", "object", "object-group")
+        return h[0] in ("access-list", "route", "mtu", "name", "sysopt", "object", "object-group", "route-map",
+                        "prefix-list")
 
     nodes = parse(text, top=TOP, path=path, keep=keep, contexts=CONTEXTS, light=light)
-    return _Reader(path, syntax.release(text), not _NO_NATT.search(text)).run(nodes)
+    dev = _Reader(path, syntax.release(text), not _NO_NATT.search(text)).run(nodes)
+    dev.inventory = inventory(text)  # what compile --running allocates around
+    return dev
 
 
 class _Reader:
@@ -137,6 +139,8 @@ class _Reader:
         self.map_ifs: dict[str, Node] = {}
         self.acls: dict[str, list[Node]] = {}
         self.bgp: list[Node] = []
+        self.route_maps: set[str] = set()
+        self.prefix_lists: set[str] = set()
         self.addresses = Addresses(self.names, self.acls, self.objects)
 
     def note(self, node: Node, msg: str) -> None:
@@ -157,7 +161,7 @@ class _Reader:
                 self.dev.tunnels.append(self.vti(name, intf))
         for (mname, seq), entries in sorted(self.maps.items(), key=lambda kv: (kv[0][0], int(kv[0][1]))):
             self.dev.tunnels.extend(self.crypto_map(mname, seq, entries))
-        self.dev.bgp_neighbors = self.bgp_neighbors()
+        self.dev.bgp_neighbors = bgp_neighbors(self.bgp, self.note, self.route_maps, self.prefix_lists)
         return self.dev
 
     def collect(self, n: Node) -> None:
@@ -214,6 +218,10 @@ class _Reader:
             self.mss = n
         elif n.starts("router", "bgp"):
             self.bgp.append(n)
+        elif n.starts("route-map") and len(w) > 1:
+            self.route_maps.add(w[1])
+        elif n.starts("prefix-list") and len(w) > 1:
+            self.prefix_lists.add(w[1])
         elif n.starts("hostname") and len(w) > 1:
             self.hostname = w[1]
         elif n.starts("domain-name") and len(w) > 1:
@@ -500,56 +508,3 @@ class _Reader:
             t.set("ipsec.lifetime_s", int(self.ipsec_lifetime.words[5]), self.ipsec_lifetime.line)
         else:
             t.set("ipsec.lifetime_s", N.IPSEC_DEFAULT_LIFETIME, where.line)
-
-    # -- BGP -------------------------------------------------------------------------------
-    def bgp_neighbors(self) -> list[dict[str, Obs]]:
-        if not self.bgp:
-            return []
-        asn_word = self.bgp[0].arg(2, "")
-        asn = int(asn_word) if asn_word.isdigit() else None
-        if asn is None:
-            self.note(self.bgp[0], "BGP AS number is not a number")
-        nbrs: dict[str, dict[str, Any]] = {}
-        timers = None
-        for b in self.bgp:
-            if b.arg(2) != asn_word:
-                self.note(b, "a second BGP process: the ASA runs one, only the first is read")
-                continue
-            for c in b.children:
-                lines = [c] if c.starts("neighbor") else c.find("neighbor") if c.starts("address-family") else []
-                if c.starts("timers", "bgp") and c.arg(3, "").isdigit():
-                    timers = (int(c.words[3]), c.line)
-                for cc in lines:
-                    words = cc.words[:2] + expand(cc.words[2:], NEIGHBOR)
-                    if len(words) < 3 or ip_or_none(words[1]) is None:
-                        continue
-                    d = nbrs.setdefault(words[1], {"line": cc.line, "activate": c.starts("address-family") and False})
-                    cmd = words[2]
-                    if cmd == "remote-as" and len(words) > 3 and words[3].isdigit():
-                        d["remote_as"] = (int(words[3]), cc.line)
-                    elif cmd == "timers" and len(words) > 4 and words[4].isdigit():
-                        d["hold"] = (int(words[4]), cc.line)
-                    elif cmd == "activate":
-                        d["activate"] = True
-                    elif cmd == "shutdown":
-                        d["shutdown"] = cc.line
-                    elif cmd == "local-as" and len(words) > 3 and words[3].isdigit():
-                        d["local_as"] = (int(words[3]), cc.line)
-        out = []
-        for ip, d in nbrs.items():
-            nb: dict[str, Obs] = {"neighbor": Obs(ipaddress.IPv4Address(ip), d["line"]),
-                                  "_router_asn": Obs(asn_word, self.bgp[0].line)}
-            if "remote_as" in d:
-                nb["aws_asn"] = Obs(*d["remote_as"])
-            if "local_as" in d:
-                nb["customer_asn"] = Obs(*d["local_as"])
-            elif asn is not None:
-                nb["customer_asn"] = Obs(asn, self.bgp[0].line)
-            hold = d.get("hold") or timers
-            nb["hold_time_s"] = Obs(*hold) if hold else Obs(N.BGP_DEFAULT_HOLD, d["line"])
-            if "shutdown" in d:
-                nb["enabled"] = Obs(False, d["shutdown"])
-            elif not d.get("activate"):
-                nb["enabled"] = Obs(False, d["line"])  # ASA neighbors need `activate` in the address family
-            out.append(nb)
-        return out

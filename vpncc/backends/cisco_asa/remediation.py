@@ -32,7 +32,7 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
     matched = match_tunnels(conn, device)
     # fixes use what AWS accepts on each tunnel (the file's suite is only an example), keeping the IKE
     # version the device speaks where AWS accepts it
-    conn = _accepted(conn, {n: _val(d, "ike.version") for n, d in matched.items()})
+    conn = _accepted(conn, {n: _val(d, "ike.version") for n, d in matched.items()}, prof.release)
     x = expressible(conn, prof, "policy" if policy_based else None).conn
     cmds = Commands()
     used = {n for d in device.tunnels for n in (_val(d, "_all_policies") or ())}
@@ -53,7 +53,7 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
             cmds.add([], f"crypto {key} enable {_val(d, '_source') or prof.outside_interface or 'outside'}")
             cmds.add([f"group-policy {prof.name_prefix or 'aws-vpn'} attributes"], "vpn-tunnel-protocol ikev1 ikev2")
             continue
-        _fix(f, t, d, x, prof, cmds, used, bgp_asn, conn.tunnel(t.number))
+        _fix(f, t, d, x, prof, cmds, used, bgp_asn, conn.tunnel(t.number), device.bgp_neighbors)
     if rebuild:
         from ..cisco_common.templating import render
         from .render import context
@@ -77,7 +77,7 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
 
 
 def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile, cmds: Commands,
-         used: set[int], bgp_asn: str | None, asked: Tunnel) -> None:
+         used: set[int], bgp_asn: str | None, asked: Tunnel, d_bgp: Sequence[dict] = ()) -> None:
     """``t``: the tunnel as the ASA can hold it; ``asked``: as AWS asks (before device-wide merging)."""
     v2 = t.ike.version is IkeVersion.IKEV2
     prefix = prof.name_prefix or "aws-vpn"
@@ -131,7 +131,9 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
         if v2:
             from .render import _v2_policies
 
-            pols = _v2_policies([t], 0)
+            added = _added(cmds)
+            pols = [p for p in _v2_policies([t], 0) if _v2_key(p) not in added]  # device-wide: add once
+            added.update(_v2_key(p) for p in pols)
             for num, p in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(pols)), pols):
                 used.add(num)
                 cmds.add([f"crypto ikev2 policy {num}"], f"encryption {p['encryption']}", f"integrity {p['integrity']}",
@@ -162,7 +164,9 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
     elif rule == "VPN205":
         cmds.add(group, f"isakmp keepalive threshold {t.dpd.interval_s} retry {t.dpd.retries}")
     elif rule == "VPN206" and cmap:
-        cmds.add([], prefix_cmd + "set ikev1 phase1-mode main")
+        # removing the aggressive-mode line restores the default, main mode (Cisco ASA Command Reference,
+        # crypto map set ikev1 phase1-mode)
+        cmds.add([], "no " + prefix_cmd + "set ikev1 phase1-mode aggressive")
     elif rule == "VPN210":
         # the device's own transform sets / proposals stay offered (of the version the tunnel keeps)
         existing = list(_val(d, "_ipsec_objects") or ()) if _val(d, "ike.version") is t.ike.version else []
@@ -171,11 +175,13 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             for gcm in (False, True):
                 encs = [e for e in t.ipsec.encryption if e.is_gcm == gcm]
                 if encs:
-                    name = f"{prefix}-{t.number}-fix" + ("-gcm" if gcm else "")
-                    cmds.add([f"crypto ipsec ikev2 ipsec-proposal {name}"],
-                             "protocol esp encryption " + " ".join(N.V2_ESP_ENC[e] for e in encs),
+                    lines = ("protocol esp encryption " + " ".join(N.V2_ESP_ENC[e] for e in encs),
                              "protocol esp integrity " + ("null" if gcm else
                                                           " ".join(N.V2_ESP_HASH[i] for i in t.ipsec.integrity)))
+                    names = cmds_names(cmds)
+                    name = names.get(lines) or f"{prefix}-{t.number}-fix" + ("-gcm" if gcm else "")
+                    names[lines] = name  # the same proposal serves every tunnel that needs it
+                    cmds.add([f"crypto ipsec ikev2 ipsec-proposal {name}"], *lines)
                     new.append(name)
             ipsec("set ikev2 ipsec-proposal " + " ".join(existing + new))
         else:
@@ -216,6 +222,25 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             cmds.add(af, f"neighbor {nb} local-as {t.bgp.customer_asn} no-prepend replace-as")
         else:
             cmds.add(af, timers)
+    elif rule == "VPN306" and t.bgp is not None:
+        # define the route map / prefix list the neighbor already names (its own object), announcing the
+        # site's networks; an undefined one announces nothing
+        nb = next((n for n in d_bgp if n.get("neighbor") and n["neighbor"].value == t.bgp.neighbor), None)
+        kind, name = nb["_outbound"].value if nb is not None and nb.get("_outbound") else (None, None)
+        nets = [f"{n.network_address}/{n.prefixlen}" for n in prof.local_networks]
+        if kind == "route-map":
+            if nets:
+                for k, net in enumerate(nets):
+                    cmds.add([], f"prefix-list {name}-nets seq {5 * (k + 1)} permit {net}")
+                cmds.add([f"route-map {name} permit 10"], f"match ip address prefix-list {name}-nets")
+            else:
+                cmds.add([f"route-map {name} permit 10"])
+                cmds.note(f"route-map {name} permits everything: add a match for the networks AWS should learn")
+        elif kind == "prefix-list":
+            for k, net in enumerate(nets):
+                cmds.add([], f"prefix-list {name} seq {5 * (k + 1)} permit {net}")
+            if not nets:
+                cmds.note(f"prefix-list {name}: give local_networks (the networks AWS should learn) to define it")
     elif rule == "VPN401" and conn.routing is Routing.STATIC:
         if cmap and cmap[2]:
             for net in prof.remote_networks:
@@ -226,31 +251,69 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
                 cmds.add([], f"route {nameif} {net.network_address} {net.netmask} {t.inside.aws.ip} {metric}")
 
 
-_ORDER_ENC = (E.AES256_GCM_16, E.AES128_GCM_16, E.AES256, E.AES128)
-_ORDER_INT = (I.SHA2_384, I.SHA2_256, I.SHA2_512, I.SHA1)
-_ORDER_DH = (20, 19, 14, 21, 18, 17, 16, 15, 24, 23, 22, 5, 2)
+#: strongest first; the weak values (SHA-1, DH 2/5/22-24) only where AWS accepts nothing stronger
+_ORDER_ENC = ((E.AES256_GCM_16, E.AES128_GCM_16, E.AES256, E.AES128), ())
+_ORDER_INT = ((I.SHA2_384, I.SHA2_256, I.SHA2_512), (I.SHA1,))
+_ORDER_DH = ((20, 19, 14, 21, 18, 17, 16, 15), (24, 23, 22, 5, 2))
 
 
-def _accepted(conn: Connection, versions: dict[int, Any]) -> Connection:
-    """Each tunnel with AWS's accepted sets as its lists, strongest first, and AWS's configured lifetimes;
-    the IKE version is the device's where AWS accepts it, else IKEv2 where accepted."""
-    def pick(order: tuple, allowed: tuple, old: tuple) -> tuple:
-        return tuple(v for v in order if v in allowed) or old
+def _accepted(conn: Connection, versions: dict[int, Any], release: str | None = None) -> Connection:
+    """Each tunnel with the strong values of AWS's accepted sets the ASA can configure for its IKE version
+    as its lists, strongest first, and AWS's configured lifetimes; the IKE version is the device's where
+    AWS accepts it (a tunnel missing on the device takes the other tunnel's), else IKEv2 where accepted."""
+    release = release or N.DEFAULT_RELEASE
 
+    def pick(order: tuple, allowed: tuple, able, old: tuple) -> tuple:
+        strong, weak = order
+        if not allowed:
+            return old
+        # empty when the ASA cannot configure any accepted value for this version: the fix says so
+        return (tuple(v for v in strong if v in allowed and v in able)
+                or tuple(v for v in weak if v in allowed and v in able))
+    def suite(t: Tunnel, v: IkeVersion) -> Tunnel:
+        a, v1, groups = t.accepted, v is IkeVersion.IKEV1, N.RELEASE_DH_GROUPS[release]
+        ike = replace(t.ike, version=v,
+                      encryption=pick(_ORDER_ENC, a.ike_encryption, N.IKEV1_ENC if v1 else N.IKEV2_ENC,
+                                      t.ike.encryption),
+                      integrity=pick(_ORDER_INT, a.ike_integrity, N.IKEV1_HASH if v1 else N.IKEV2_HASH,
+                                     t.ike.integrity),
+                      dh_groups=pick(_ORDER_DH, a.ike_dh_groups, N.RELEASE_IKEV1_GROUPS[release] if v1 else groups,
+                                     t.ike.dh_groups), lifetime_s=a.ike_lifetime_s)
+        esp = replace(t.ipsec,
+                      encryption=pick(_ORDER_ENC, a.esp_encryption, N.V1_ESP_ENC if v1 else N.V2_ESP_ENC,
+                                      t.ipsec.encryption),
+                      integrity=pick(_ORDER_INT, a.esp_integrity, N.V1_ESP_HASH if v1 else N.V2_ESP_HASH,
+                                     t.ipsec.integrity),
+                      pfs_groups=pick(_ORDER_DH, a.pfs_groups, groups, t.ipsec.pfs_groups),
+                      lifetime_s=a.esp_lifetime_s)
+        return replace(t, ike=ike, ipsec=esp)
+
+    def complete(t: Tunnel) -> bool:
+        return all((t.ike.encryption, t.ike.integrity, t.ike.dh_groups, t.ipsec.encryption, t.ipsec.pfs_groups))
+
+    known = [v for v in versions.values() if v is not None]
     out = []
     for t in conn.tunnels:
         a = t.accepted
-        v = versions.get(t.number)
+        v = versions.get(t.number) or (known[0] if known else t.ike.version)
         if v not in a.ike_versions:
             v = IkeVersion.IKEV2 if IkeVersion.IKEV2 in a.ike_versions else (a.ike_versions or (t.ike.version,))[0]
-        ike = replace(t.ike, version=v, encryption=pick(_ORDER_ENC, a.ike_encryption, t.ike.encryption),
-                      integrity=pick(_ORDER_INT, a.ike_integrity, t.ike.integrity),
-                      dh_groups=pick(_ORDER_DH, a.ike_dh_groups, t.ike.dh_groups), lifetime_s=a.ike_lifetime_s)
-        esp = replace(t.ipsec, encryption=pick(_ORDER_ENC, a.esp_encryption, t.ipsec.encryption),
-                      integrity=pick(_ORDER_INT, a.esp_integrity, t.ipsec.integrity),
-                      pfs_groups=pick(_ORDER_DH, a.pfs_groups, t.ipsec.pfs_groups), lifetime_s=a.esp_lifetime_s)
-        out.append(replace(t, ike=ike, ipsec=esp))
+        chosen = suite(t, v)
+        if t.number not in versions and not complete(chosen) and IkeVersion.IKEV2 in a.ike_versions:
+            chosen = suite(t, IkeVersion.IKEV2)  # a rebuilt tunnel: IKEv2 where IKEv1 on the ASA cannot fit
+        out.append(chosen)
     return replace(conn, tunnels=tuple(out))
+
+
+def cmds_names(cmds: Commands) -> dict:
+    """IPsec proposals this remediation already adds, by content -> name."""
+    if not hasattr(cmds, "asa_proposals"):
+        cmds.asa_proposals = {}  # type: ignore[attr-defined]
+    return cmds.asa_proposals  # type: ignore[attr-defined]
+
+
+def _v2_key(p: dict) -> tuple:
+    return ("v2", p["encryption"], p["integrity"], p["group"], p["prf"], p["lifetime"])
 
 
 def _added(cmds: Commands) -> set:

@@ -108,9 +108,11 @@ def _v2_policies(group: list[Tunnel], number: int) -> list[dict[str, Any]]:
 
 def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *, only: set[int] | None = None,
             interfaces: dict[int, str] | None = None, v1_numbers: list[int] | None = None,
-            v2_numbers: list[int] | None = None) -> dict[str, Any]:
+            v2_numbers: list[int] | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Template context; the keyword arguments serve remediation (a subset of the tunnels, the device's
-    interface names, policy numbers free on the device)."""
+    interface names, policy numbers free on the device) and ``compile --running`` (``extra``: what
+    safe.allocate chose)."""
+    extra = extra or {}
     policy_based = fmt == "policy"
     x = expressible(conn, profile, fmt)
     c = x.conn
@@ -121,8 +123,9 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
         raise MissingValue(["static routing needs the remote (VPC) networks to route through the tunnels: "
                             "give --remote-networks or remote_networks in the site profile"])
     first = profile.isakmp_policy_start or 200
-    v1 = [t for t in c.tunnels if t.ike.version is IkeVersion.IKEV1]
-    v2 = [t for t in c.tunnels if t.ike.version is IkeVersion.IKEV2]
+    mine = [t for t in c.tunnels if only is None or t.number in only]  # remediation: the rebuilt tunnels' policies
+    v1 = [t for t in mine if t.ike.version is IkeVersion.IKEV1]
+    v2 = [t for t in mine if t.ike.version is IkeVersion.IKEV2]
     v1_policies: list[dict[str, Any]] = []
     seen: set = set()
     for t in v1:
@@ -165,14 +168,19 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
 
     bgp = None
     static = []
+    ecmp = profile.bgp_mode == "ecmp"
     if c.routing is Routing.BGP:
         asn = c.tunnels[0].bgp.customer_asn if c.tunnels[0].bgp else None
+        reuse = bool(extra.get("bgp_reuse"))
         bgp = {
-            "asn": asn, "router_id": str(profile.bgp_router_id) if profile.bgp_router_id else None,
+            "asn": asn, "router_id": str(profile.bgp_router_id) if profile.bgp_router_id and not reuse else None,
             "neighbors": [{"ip": str(t.bgp.neighbor), "remote_as": t.bgp.aws_asn, "hold": t.bgp.hold_time_s,
                            "keepalive": max(t.bgp.hold_time_s // 3, 1) if t.bgp.hold_time_s else 0,
-                           "backup": i > 0} for i, t in enumerate(c.tunnels) if t.bgp],
+                           "backup": i > 0 and not ecmp} for i, t in enumerate(c.tunnels) if t.bgp],
             "networks": [{"net": str(n.network_address), "mask": str(n.netmask)} for n in profile.local_networks],
+            "out_list": f"{prefix}-out", "prefixes": [str(n) for n in profile.local_networks],
+            "max_prefix": f"{N.BGP_MAX_PREFIX} {N.BGP_MAX_PREFIX_WARN_PCT} restart {N.BGP_MAX_PREFIX_RESTART_MIN}",
+            "ecmp": N.ECMP_PATHS if ecmp else None,
             "backup_in": f"{prefix}-backup-in", "backup_out": f"{prefix}-backup-out",
             "local_pref": N.BACKUP_LOCAL_PREF, "prepend": " ".join([str(asn)] * N.BACKUP_PREPEND),
         }
@@ -180,7 +188,8 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
         for i, t in enumerate(tunnels):
             for n in profile.remote_networks:
                 static.append({"nameif": t["nameif"], "net": str(n.network_address), "mask": str(n.netmask),
-                               "next_hop": t["aws_inside"], "metric": N.BACKUP_METRIC if i else N.PRIMARY_METRIC})
+                               "next_hop": t["aws_inside"],
+                               "metric": N.BACKUP_METRIC if i and not ecmp else N.PRIMARY_METRIC})
 
     if only is not None:
         keep_nameifs = {t["nameif"] for t in tunnels if t["number"] in only}
@@ -192,6 +201,7 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
             keep_ips = {str(tt.bgp.neighbor) for tt in c.tunnels if tt.number in only and tt.bgp}
             bgp["neighbors"] = [n for n in bgp["neighbors"] if n["ip"] in keep_ips]
             bgp["networks"] = []
+            bgp["prefixes"] = None  # remediation: the prefix-list exists or is not the finding's object
     for pols, numbers in ((v1_policies, v1_numbers), (v2_policies, v2_numbers)):
         for p, n in zip(pols, numbers or []):
             p["number"] = n
@@ -201,6 +211,7 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
         # the ASA sources IKE from its interface (`tunnel source interface`): the address stays the device's own
         notes.append(f"the outside interface has {local}, AWS's customer gateway is {cgw} (NAT in front of this "
                      f"ASA): NAT-T is on by default; forward UDP 500 and 4500 from {cgw} to {local}")
+    cmap = extra.get("crypto_map")
     acl = []
     if policy_based:
         sources = [f"{n.network_address} {n.netmask}" for n in profile.local_networks] or ["any4"]
@@ -212,11 +223,12 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
         "header": header, "conn_id": prefix, "notes": notes, "outside": outside, "policy_based": policy_based,
         "v1_policies": v1_policies, "v2_policies": v2_policies, "tunnels": tunnels,
         "versions": " ".join(v for v, grp in (("ikev1", v1), ("ikev2", v2)) if grp),
-        "group_policy": prefix, "tcp_mss": c.tunnels[0].tcp_mss,
+        "group_policy": prefix, "tcp_mss": None if extra.get("keep_sysopt") else c.tunnels[0].tcp_mss,
         "df_bit_clear": any(t.clear_df for t in c.tunnels),
         "frag_before": any(t.fragment_before_encryption for t in c.tunnels),
         "nat_t_off": profile.nat_traversal is False,
-        "bgp": bgp, "static": static, "acl": acl, "acl_name": f"{prefix}-acl", "map_name": f"{prefix}-map",
-        "map_seq": 10, "peers": " ".join(t["peer"] for t in tunnels),
+        "bgp": bgp, "static": static, "acl": acl, "acl_name": f"{prefix}-acl",
+        "map_name": cmap[0] if cmap else f"{prefix}-map", "map_seq": cmap[1] if cmap else 10,
+        "map_bound": bool(cmap and cmap[2]), "peers": " ".join(t["peer"] for t in tunnels),
     }
 

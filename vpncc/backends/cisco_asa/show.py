@@ -20,6 +20,8 @@ from ...diagnose.state import BgpPeer, ChildSa, IkeSa, ShowResult, command
 from ...diagnose.tables import IP, bgp_state, to_int
 
 PLATFORM = "cisco-asa"
+#: what the device announces to a BGP neighbor (the next check when AWS accepted no routes)
+ADVERTISED = 'show bgp neighbors {peer} advertised-routes'
 IKEV1 = command("show crypto ikev1 sa", "ike")
 IKEV2 = command("show crypto ikev2 sa", "ike", "child")
 IPSEC = command("show crypto ipsec sa", "child")
@@ -31,6 +33,8 @@ def parse(text: str, file: str) -> ShowResult | None:
         return _ikev1(text, file)
     if re.search(r"^IKEv2 SAs:", text, re.M) or re.search(r"^\s*Tunnel-id\s+Local\s+Remote\s+Status\s+Role", text, re.M):
         return _ikev2(text, file)
+    if re.match(r"\s*There are no ipsec sas", text):  # the ASA's words for an empty SA table
+        return ShowResult(file, PLATFORM, IPSEC, "vpncc")
     if re.search(r"^interface:\s+\S+", text, re.M) and re.search(r"Crypto map tag:\s*\S+, seq num", text):
         return _ipsec(text, file)
     if re.search(r"^BGP router identifier", text, re.M) and re.search(r"^Neighbor\s+V\s+AS", text, re.M) \

@@ -100,8 +100,25 @@ class CiscoIosBackend(Backend):
         from ..cisco_common.templating import render
         from .render import context
 
-        ctx = context(conn, profile, self.comment(options.header))
+        ctx = context(conn, profile, self.comment(options.header), extra=dict(options.extra))
         return {f"{profile.name_prefix or 'aws-vpn'}.ios.cfg": render("cisco-ios", "main.j2", ctx)}
+
+    # -- compile --running (docs/safe-changes.md) ------------------------------------------------
+    def allocate(self, conn: Connection, profile: "Profile", running: "DeviceConfig",
+                 options: RenderOptions) -> Any:
+        from .safe import allocate
+
+        return allocate(conn, profile, running)
+
+    def may_collide(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import may_collide
+
+        return may_collide(conn, profile)
+
+    def outside_changes(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import outside_changes
+
+        return outside_changes(conn, profile, bool(options.extra.get("bgp_reuse")))
 
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":
         from .read import read

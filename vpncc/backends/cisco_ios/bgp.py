@@ -19,7 +19,7 @@ from . import names as N
 
 NEIGHBOR = trie("remote-as", "timers", "activate", "shutdown", "local-as", "peer-group", "description",
                 "update-source", "route-map", "default-originate", "soft-reconfiguration", "next-hop-self",
-                "password", "ebgp-multihop", "fall-over", "send-community", "prefix-list", "filter-list",
+                "password", "distribute-list", "ebgp-multihop", "fall-over", "send-community", "prefix-list", "filter-list",
                 "maximum-prefix", "as-override", "allowas-in", "inherit")
 
 
@@ -95,6 +95,12 @@ def neighbors(procs_all: list[Node], dev: DeviceConfig) -> list[dict[str, Obs]]:
             d["local_as"] = (asn(words[3]), c.line)
         elif cmd == "peer-group" and len(words) > 3:
             d["group"] = words[3]
+        elif cmd in ("prefix-list", "filter-list", "distribute-list") and words[-1:] == ["out"]:
+            d["out_filter"] = (True, c.line)
+        elif cmd == "route-map" and words[-1:] == ["out"]:
+            d["out_map"] = (True, c.line)  # a route-map's match clauses are not read: unknown as a filter
+        elif cmd == "maximum-prefix" and len(words) > 3 and words[3].isdigit():
+            d["max_prefix"] = (int(words[3]), c.line)
 
     for b in procs:
         for c in b.children:
@@ -133,6 +139,14 @@ def neighbors(procs_all: list[Node], dev: DeviceConfig) -> list[dict[str, Obs]]:
             nb["customer_asn"] = Obs(local_asn, procs[0].line)
         hold = pick("hold") or timers
         nb["hold_time_s"] = Obs(hold[0], hold[1]) if hold else Obs(N.BGP_DEFAULT_HOLD, d["line"])
+        flt = pick("out_filter")
+        if flt:
+            nb["outbound_filter"] = Obs(True, flt[1])
+        elif not pick("out_map"):
+            nb["outbound_filter"] = Obs(False, d["line"], note="no prefix-list, filter-list or route-map out: "
+                                        "IOS announces every best BGP path to AWS")
+        mp = pick("max_prefix")
+        nb["inbound_limit"] = Obs(mp is not None and mp[0] > 0, mp[1] if mp else d["line"])
         shut = pick("shutdown")
         active = default_activate or pick("activate")
         if shut is not None:

@@ -42,15 +42,17 @@ def _ikev2(t: DeviceTunnel, prof: Node, peer, st: _State, dev: DeviceConfig, fro
         t.set("ike.psk", key.value, key.line, verifiable=key.clear)
     ident = prof.first("identity", "local")
     local = from_source if from_source[0] is not None else None
+    # the address IKE leaves from: the tunnel source, else the profile's `match address local`; the
+    # configured identity only when neither says (behind NAT the identity is the public address, not this)
+    m = prof.first("match", "address", "local")
+    if local is None and m is not None:
+        ip = _interface_ip(st, " ".join(m.words[3:]))[0]
+        local = (ip, m.line) if ip is not None else None
     if ident is not None and ident.arg(2) == "address" and ip_or_none(ident.arg(3)):
         t.set("local.identity", ip_or_none(ident.arg(3)), ident.line)
         local = local or (ip_or_none(ident.arg(3)), ident.line)
     elif ident is not None and ident.arg(3):
         t.set("local.identity", ident.words[3], ident.line)
-    m = prof.first("match", "address", "local")
-    if local is None and m is not None:
-        ip = _interface_ip(st, " ".join(m.words[3:]))[0]
-        local = (ip, m.line) if ip is not None else None
     _set_local(t, local)
     dpd = prof.first("dpd") or st.v2_dpd
     if dpd is not None:

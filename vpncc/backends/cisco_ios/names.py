@@ -124,3 +124,14 @@ ANCHOR_DISTANCE = 254
 
 #: object-name limit we enforce (IOS accepts longer names on some objects, not all)
 MAX_NAME = 63
+
+# -- BGP that cannot leak (docs/safe-changes.md) ---------------------------------------------------------
+#: `neighbor X maximum-prefix 1000 90 restart 5`: AWS announces the VPC / Transit Gateway route table; a
+#: runaway table tears the session down and IOS retries after 5 minutes (Cisco IOS IP Routing: BGP Command
+#: Reference, neighbor maximum-prefix). 1000 is far above a VGW's VPC CIDRs and a typical TGW table.
+BGP_MAX_PREFIX = 1000
+BGP_MAX_PREFIX_WARN_PCT = 90
+BGP_MAX_PREFIX_RESTART_MIN = 5
+#: ECMP over both tunnels: `maximum-paths 2` (eBGP multipath, IOS IP Routing: BGP Configuration Guide,
+#: "BGP Multipath Load Sharing for Both eBGP and iBGP")
+ECMP_PATHS = 2

@@ -21,6 +21,7 @@ from ..cisco_common.util import covers, iface_or_none, ip_or_none, net_or_none, 
 from . import bgp as B
 from . import names as N
 from .ikev2 import _ikev2, _v2_matches
+from .inventory import inventory
 from .prep import normalize
 from .state import _State, _dpd, _interface_ip, _key, _note, _set_local, _unverified
 
@@ -154,6 +155,7 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
     for t in dev.tunnels:
         t.values["_owned"] = Obs(tuple(owned), None)
     dev.bgp_neighbors = B.neighbors(st.bgp, dev)
+    dev.inventory = inventory(text)  # what compile --running allocates around
     return dev
 
 
@@ -303,6 +305,9 @@ def _map_tunnel(entry: Node, outside: Node, st: _State, dev: DeviceConfig) -> De
     if mss:
         t.set("tcp_mss", min(mss), entry.line)
     t.values["_ipsec_profile"] = Obs(None, None)
+    # remediation edits the device's own objects: the crypto map entry and its ACL
+    t.values["_crypto_map"] = Obs(" ".join(entry.words[:4]) + " ipsec-isakmp", entry.line)
+    t.values["_crypto_acl"] = Obs(acl.arg(2) if acl is not None else None, acl.line if acl is not None else None)
     _ike(t, peer, entry, st, dev, from_source, None)
     return t
 

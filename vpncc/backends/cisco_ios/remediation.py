@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Sequence
 
 from ...ir import Connection, IkeVersion, Routing, Tunnel
@@ -18,6 +19,34 @@ def _val(d: DeviceTunnel | None, key: str) -> Any:
     return d.value(key) if d is not None else None
 
 
+def _fit(values: tuple, accepted: tuple, ok=lambda v: True) -> tuple:
+    """The IR's values AWS accepts on this tunnel; when none is, AWS's accepted values themselves (the AWS
+    file's suite is an example: a fix must lie inside what the endpoint accepts)."""
+    inside = tuple(v for v in values if v in accepted and ok(v))
+    return inside or tuple(v for v in accepted if ok(v))
+
+
+def _inside_accepted(t: Tunnel) -> Tunnel:
+    acc = getattr(t, "accepted", None)
+    if acc is None:
+        return t
+    if acc.ike_versions and t.ike.version not in acc.ike_versions:  # VPN200: rebuilt on a version AWS accepts
+        version = IkeVersion.IKEV2 if IkeVersion.IKEV2 in acc.ike_versions else acc.ike_versions[0]
+        t = replace(t, ike=replace(t.ike, version=version))
+    v1 = t.ike.version is IkeVersion.IKEV1
+    ike = replace(t.ike, encryption=_fit(t.ike.encryption, acc.ike_encryption, lambda e: not (v1 and e.is_gcm)),
+                  integrity=_fit(t.ike.integrity, acc.ike_integrity),
+                  dh_groups=_fit(t.ike.dh_groups, acc.ike_dh_groups, N.DH_GROUPS.__contains__))
+    esp = replace(t.ipsec, encryption=_fit(t.ipsec.encryption, acc.esp_encryption),
+                  integrity=_fit(t.ipsec.integrity, acc.esp_integrity) if t.ipsec.integrity else (),
+                  pfs_groups=_fit(t.ipsec.pfs_groups, acc.pfs_groups, N.DH_GROUPS.__contains__)
+                  if t.ipsec.pfs_groups else ())
+    # lifetimes: AWS's own (inside its range either side rekeys first; a fix makes them equal)
+    ike = replace(ike, lifetime_s=acc.ike_lifetime_s or ike.lifetime_s)
+    esp = replace(esp, lifetime_s=acc.esp_lifetime_s or esp.lifetime_s)
+    return replace(t, ike=ike, ipsec=esp)
+
+
 def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile, device: DeviceConfig) -> str:
     from ...compiler import resolve_profile
     from ...validate.compare import match_tunnels
@@ -27,6 +56,7 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
     backend = get("cisco-ios")
     prof, _ = resolve_profile(conn, backend, profile)
     x = expressible(conn, prof).conn
+    x = replace(x, tunnels=tuple(_inside_accepted(t) for t in x.tunnels))
     matched = match_tunnels(conn, device)
     cmds = Commands()
     prefix = prof.name_prefix or "aws-vpn"
@@ -65,8 +95,11 @@ def _rebuild(numbers: list[int], conn: Connection, prof: Profile, device: Device
             n += 1
         interfaces[num] = f"Tunnel{n}"
         taken.add(f"Tunnel{n}")
+    has_bgp = any(nb.get("_router_asn") for nb in device.bgp_neighbors) or bool(
+        device.inventory is not None and device.inventory.bgp_asn is not None)
     ctx = context(conn, prof, "", only=set(numbers), interfaces=interfaces,
-                  policy_numbers=free_numbers(used_policies, prof.isakmp_policy_start or 200, 200))
+                  policy_numbers=free_numbers(used_policies, prof.isakmp_policy_start or 200, 200),
+                  extra={"bgp_reuse": has_bgp})
     for num in numbers:
         d = matched.get(num)
         t = conn.tunnel(num)
@@ -83,6 +116,8 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
     ring = _val(d, "_keyring")
     v2prof = _val(d, "_ikev2_profile")
     ipsec = _val(d, "_ipsec_profile") or f"{prefix}-{t.number}"
+    # the object that holds this tunnel's SA settings: its IPsec profile, or its crypto map entry
+    sa = [_val(d, "_crypto_map")] if _val(d, "_crypto_map") else [f"crypto ipsec profile {ipsec}"]
     peer = str(t.outside.aws)
     rule = f.rule
     if rule == "VPN103" and f.path and f.path.endswith(".bgp"):
@@ -191,12 +226,12 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
                      "mode tunnel")
             new.append(name)
         sets = (existing + new)[-N.MAX_TRANSFORM_SETS:]
-        cmds.add([f"crypto ipsec profile {ipsec}"], "set transform-set " + " ".join(sets))
+        cmds.add(sa, "set transform-set " + " ".join(sets))
     elif rule == "VPN211":
         group = t.ipsec.pfs_groups[0] if t.ipsec.pfs_groups else None
-        cmds.add([f"crypto ipsec profile {ipsec}"], f"set pfs {N.pfs(group)}" if group else "no set pfs")
+        cmds.add(sa, f"set pfs {N.pfs(group)}" if group else "no set pfs")
     elif rule == "VPN212":
-        cmds.add([f"crypto ipsec profile {ipsec}"], f"set security-association lifetime seconds {t.ipsec.lifetime_s}")
+        cmds.add(sa, f"set security-association lifetime seconds {t.ipsec.lifetime_s}")
     elif rule == "VPN220":
         if f.path and "inside_ipv6" in f.path and t.inside_ipv6:
             cmds.add(intf, "ipv6 enable", f"ipv6 address {t.inside_ipv6.customer.with_prefixlen}")
@@ -222,6 +257,17 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             cmds.add(router, f"neighbor {nb} local-as {t.bgp.customer_asn} no-prepend replace-as")
         else:
             cmds.add(router, f"neighbor {nb} timers {max(hold // 3, 1) if hold else 0} {hold}")
+    elif rule == "VPN113":
+        # NAT-T off while the router is behind NAT: IOS's default (udp-encapsulation) back on; it is the
+        # device-wide statement the finding names
+        cmds.add([], "crypto ipsec nat-transparency udp-encapsulation")
+    elif rule == "VPN401" and conn.routing is Routing.STATIC and _val(d, "_crypto_acl"):
+        # policy-based: the crypto ACL decides what the SA carries (both map entries share it as a rule)
+        srcs = [f"{n.network_address} {n.hostmask}" for n in prof.local_networks] or ["any"]
+        for net in prof.remote_networks:
+            for src in srcs:
+                cmds.add([f"ip access-list extended {_val(d, '_crypto_acl')}"],
+                         f"permit ip {src} {net.network_address} {net.hostmask}")
     elif rule == "VPN401" and conn.routing is Routing.STATIC:
         backup = t.number != conn.tunnels[0].number
         for net in prof.remote_networks:

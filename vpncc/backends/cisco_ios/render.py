@@ -50,9 +50,11 @@ def expressible(conn: Connection, profile: Profile | None = None) -> Expressed:
 
 
 def context(conn: Connection, profile: Profile, header: str, *, only: set[int] | None = None,
-            interfaces: dict[int, str] | None = None, policy_numbers: list[int] | None = None) -> dict[str, Any]:
+            interfaces: dict[int, str] | None = None, policy_numbers: list[int] | None = None,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Template context; ``only``/``interfaces``/``policy_numbers`` serve remediation (a subset of the
     tunnels, the device's interface names, policy numbers that are free on the device)."""
+    extra = extra or {}
     x = expressible(conn, profile)
     c = x.conn
     prefix = profile.name_prefix or "aws-vpn"
@@ -110,9 +112,13 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
                 key = (p["encryption"], p["integrity"], p["prf"], p["group"])
                 p["new"] = key not in proposal_names
                 p["name"] = proposal_names.setdefault(key, p["name"])
+        # behind NAT (--local-address): IKE leaves from the device's own address, the identity stays the
+        # customer gateway's public address (AWS identifies the peer by it)
+        own = profile.local_address if profile.local_address is not None else t.outside.customer
         tunnels.append({
             "number": t.number, "name": name, "interface": f"Tunnel{start + idx}",
-            "v2": v2, "psk": t.ike.psk, "peer": str(t.outside.aws), "local": str(t.outside.customer),
+            "v2": v2, "psk": t.ike.psk, "peer": str(t.outside.aws), "local": str(own),
+            "identity": str(t.outside.customer),
             "inside": str(t.inside.customer.ip), "inside_mask": mask(t.inside.customer),
             "inside_v6": t.inside_ipv6.customer.with_prefixlen if t.inside_ipv6 else None,
             "mtu": t.mtu, "mss": t.tcp_mss, "ike_lifetime": t.ike.lifetime_s,
@@ -131,16 +137,21 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
 
     bgp = None
     static = []
+    ecmp = profile.bgp_mode == "ecmp"
     if c.routing is Routing.BGP:
         t1 = c.tunnels[0]
         asn = t1.bgp.customer_asn if t1.bgp else None
+        reuse = bool(extra.get("bgp_reuse"))
         bgp = {
-            "asn": asn, "router_id": str(profile.bgp_router_id) if profile.bgp_router_id else None,
+            "asn": asn, "router_id": str(profile.bgp_router_id) if profile.bgp_router_id and not reuse else None,
+            "reuse": reuse, "ecmp": N.ECMP_PATHS if ecmp else None,
             "neighbors": [{"ip": str(t.bgp.neighbor), "remote_as": t.bgp.aws_asn, "hold": t.bgp.hold_time_s,
                            "keepalive": max(t.bgp.hold_time_s // 3, 1) if t.bgp.hold_time_s else 0,
-                           "tunnel": t.number, "backup": i > 0}
+                           "tunnel": t.number, "backup": i > 0 and not ecmp}
                           for i, t in enumerate(c.tunnels) if t.bgp],
             "networks": [{"net": str(n.network_address), "mask": str(n.netmask)} for n in profile.local_networks],
+            "out_list": f"{prefix}-out", "prefixes": [str(n) for n in profile.local_networks],
+            "max_prefix": f"{N.BGP_MAX_PREFIX} {N.BGP_MAX_PREFIX_WARN_PCT} restart {N.BGP_MAX_PREFIX_RESTART_MIN}",
             "backup_in": f"{prefix}-backup-in", "backup_out": f"{prefix}-backup-out",
             "local_pref": N.BACKUP_LOCAL_PREF, "prepend": " ".join([str(asn)] * N.BACKUP_PREPEND),
             "anchor_distance": N.ANCHOR_DISTANCE,
@@ -149,7 +160,7 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
         for i, t in enumerate(tunnels):
             for n in profile.remote_networks:
                 static.append({"net": str(n.network_address), "mask": str(n.netmask), "interface": t["interface"],
-                               "distance": N.BACKUP_DISTANCE if i > 0 else None})
+                               "distance": N.BACKUP_DISTANCE if i > 0 and not ecmp else None})
 
     if only is not None:
         tunnels = [t for t in tunnels if t["number"] in only]

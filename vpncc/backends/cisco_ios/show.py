@@ -26,6 +26,8 @@ from ...diagnose.state import BgpPeer, ChildSa, IkeSa, ShowResult, TunnelInterfa
 from ...diagnose.tables import IP, bgp_state, to_int
 
 PLATFORM = "cisco-ios"
+#: what the device announces to a BGP neighbor (the next check when AWS accepted no routes)
+ADVERTISED = 'show ip bgp neighbors {peer} advertised-routes'
 ISAKMP = command("show crypto isakmp sa", "ike")
 IKEV2 = command("show crypto ikev2 sa", "ike")
 IPSEC = command("show crypto ipsec sa", "child")
@@ -41,7 +43,8 @@ def parse(text: str, file: str) -> ShowResult | None:
     if re.search(r"^\s*current_peer\s+" + IP + r"\s+port", text, re.M):
         return _ipsec(text, file)
     if re.search(r"^BGP router identifier \S+, local AS number \d+\s*$", text, re.M) and \
-            re.search(r"^Neighbor\s+V\s+AS\s+MsgRcvd", text, re.M) and "vrf-id" not in text:
+            re.search(r"^Neighbor\s+V\s+AS\s+MsgRcvd", text, re.M) and "vrf-id" not in text \
+            and "Total number of neighbors" not in text:  # FRR and FortiOS print the same table with these
         return _bgp(text, file)
     if re.search(r"^Tunnel\d+ is .+, line protocol is ", text, re.M):
         return _tunnels(text, file)

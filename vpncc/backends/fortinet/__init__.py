@@ -117,9 +117,26 @@ class FortinetBackend(Backend):
         from .render import render
 
         version = self.version(options, profile) or names.DEFAULT_VERSION
-        text = render(conn, profile, version, self.comment(options.header))
+        text = render(conn, profile, version, self.comment(options.header), dict(options.extra))
         stem = (profile.name_prefix or conn.vpn_connection_id or "aws-vpn")
         return {f"{stem}.fortios.conf": text}
+
+    # -- compile --running (docs/safe-changes.md) ------------------------------------------------
+    def allocate(self, conn: Connection, profile: "Profile", running: "DeviceConfig",
+                 options: RenderOptions) -> Any:
+        from .safe import allocate
+
+        return allocate(conn, profile, running)
+
+    def may_collide(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import may_collide
+
+        return may_collide(conn, profile)
+
+    def outside_changes(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import outside_changes
+
+        return outside_changes(conn, profile, bool(options.extra.get("bgp_reuse")))
 
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":
         from .read import read

@@ -173,3 +173,12 @@ def normalize_version(value: object) -> str | None:
         if fam in VERSIONS:
             return fam
     return None
+
+# -- BGP that cannot leak (docs/safe-changes.md) ---------------------------------------------------------
+#: neighbor `maximum-prefix`: AWS announces the VPC / Transit Gateway routes; a runaway table brings the
+#: session down instead of filling the FortiGate's RIB (FortiOS CLI reference, router bgp > neighbor)
+BGP_MAX_PREFIX = 1000
+#: active/standby: tunnel 2's routes carry a longer AS path out (`set-aspath`, prepend) and a lower local
+#: preference in (`set-local-preference`) through route-maps (FortiOS CLI reference, router route-map)
+BGP_BACKUP_PREPEND = 3
+BGP_BACKUP_LOCAL_PREF = 50

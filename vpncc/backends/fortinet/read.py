@@ -51,6 +51,9 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
     version = _version(pre.header)
     for vdom, scope in scopes(tables):
         _Reader(dev, scope, version, vdom, full_backup=pre.header is not None).run()
+    from .safe import inventory
+
+    dev.inventory = inventory(scopes(tables))  # what compile --running allocates around
     return dev
 
 

@@ -211,6 +211,8 @@ def bgp(r: "_Reader", tunnels: dict[str, DeviceTunnel]) -> None:
         out["outbound_filter"] = Obs(filt is not None, filt.line if filt else line,
                                      note="" if filt else f"{what} has no route-map-out or prefix-list-out: "
                                                           "every route in the BGP table is announced")
+        mp = _int(e, "maximum-prefix")
+        out["inbound_limit"] = Obs(bool(mp), e.get("maximum-prefix").line if mp else line)
         return out
 
     nb = b.blocks.get("neighbor")

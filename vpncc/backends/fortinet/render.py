@@ -113,7 +113,9 @@ def _template():
     return environment("fortinet").get_template("main.j2")
 
 
-def context(conn: Connection, profile: Profile, version: str, header: str) -> dict[str, Any]:
+def context(conn: Connection, profile: Profile, version: str, header: str,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    extra = extra or {}
     tnames = tunnel_names(conn, profile)
     outside = quote(profile.outside_interface or "wan1")
     lan = quote(profile.lan_interface or "internal")
@@ -139,8 +141,14 @@ def context(conn: Connection, profile: Profile, version: str, header: str) -> di
             + ([("mode", "main")] if v1 else [])
             + [("peertype", "any"), ("net-device", "disable"), ("proposal", " ".join(p1)),
                ("dhgrp", dhgrp),
-               ("keylife", str(t.ike.lifetime_s)), ("local-gw", str(t.outside.customer)),
-               ("remote-gw", str(t.outside.aws)), ("psksecret", quote(t.ike.psk)), ("dpd", "on-idle"),
+               ("keylife", str(t.ike.lifetime_s)),
+               ("local-gw", str(profile.local_address or t.outside.customer)),
+               ("remote-gw", str(t.outside.aws))]
+            # behind NAT (--local-address): local-gw is the FortiGate's own address, the IKE identity stays
+            # the customer gateway's public address AWS knows (FortiOS `localid`, localid-type address)
+            + ([("localid-type", "address"), ("localid", quote(str(t.outside.customer)))]
+               if profile.local_address is not None and profile.local_address != t.outside.customer else [])
+            + [("psksecret", quote(t.ike.psk)), ("dpd", "on-idle"),
                ("dpd-retryinterval", str(dpd_iv)), ("dpd-retrycount", str(dpd_rc)),
                ("nattraversal", nat)],
             "phase2": [("phase1name", quote(name)), ("proposal", " ".join(p2))]
@@ -184,19 +192,35 @@ def context(conn: Connection, profile: Profile, version: str, header: str) -> di
             neighbors.append({"ip": str(b.neighbor), "remote_as": b.aws_asn,
                               "local_as": b.customer_asn if b.customer_asn != asn else None,
                               "hold": b.hold_time_s, "keepalive": max(1, b.hold_time_s // 3)})
-        bgp = {"asn": asn, "router_id": str(profile.bgp_router_id or conn.tunnels[0].inside.customer.ip),
-               "neighbors": neighbors, "networks": [_mask(n) for n in profile.local_networks]}
+        ecmp = profile.bgp_mode == "ecmp"
+        for i, n in enumerate(neighbors):
+            # only the local networks go out; at most names.BGP_MAX_PREFIX routes come in; active/standby:
+            # tunnel 2's routes are less preferred both ways (AS-path prepend out, lower local preference in)
+            n.update({"prefix_list_out": quote(f"{base}-out"), "maximum_prefix": names.BGP_MAX_PREFIX,
+                      "route_map_in": quote(f"{base}-backup-in") if i and not ecmp else None,
+                      "route_map_out": quote(f"{base}-backup-out") if i and not ecmp else None})
+        reuse = bool(extra.get("bgp_reuse"))
+        bgp = {"asn": None if reuse else asn,
+               "router_id": None if reuse else str(profile.bgp_router_id or conn.tunnels[0].inside.customer.ip),
+               "neighbors": neighbors, "networks": [_mask(n) for n in profile.local_networks],
+               "prefix_list": quote(f"{base}-out"), "prefixes": [_mask(n) for n in profile.local_networks],
+               "backup": None if ecmp or len(neighbors) < 2 else {
+                   "in": quote(f"{base}-backup-in"), "out": quote(f"{base}-backup-out"),
+                   "local_pref": names.BGP_BACKUP_LOCAL_PREF,
+                   "aspath": quote(" ".join([str(asn)] * names.BGP_BACKUP_PREPEND))},
+               "ecmp": ecmp}
     else:
         if not profile.remote_networks:
             raise MissingValue(["remote networks to route through the tunnels (give --remote-networks)"])
         for i, t in enumerate(conn.tunnels):
             for net in profile.remote_networks:
-                routes.append({"dst": _mask(net), "device": quote(tnames[t.number]), "distance": 10 + 10 * i,
+                routes.append({"dst": _mask(net), "device": quote(tnames[t.number]), "distance": 10 if profile.bgp_mode == "ecmp" else 10 + 10 * i,
                                "comment": quote(f"AWS tunnel {t.number}" + (" (backup)" if i else ""))})
     return {"header": header, "version": version, "outside_interface": profile.outside_interface or "wan1",
             "notes": notes,
             "tunnels": tunnels, "addresses": addresses, "bgp": bgp, "routes": routes, "policies": policies}
 
 
-def render(conn: Connection, profile: Profile, version: str, header: str) -> str:
-    return _template().render(**context(conn, profile, version, header))
+def render(conn: Connection, profile: Profile, version: str, header: str,
+           extra: dict[str, Any] | None = None) -> str:
+    return _template().render(**context(conn, profile, version, header, extra))

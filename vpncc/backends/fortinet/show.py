@@ -20,6 +20,8 @@ from ...diagnose.state import BgpPeer, ChildSa, IkeSa, ShowResult, command
 from ...diagnose.tables import IP, bgp_state, to_int
 
 PLATFORM = "fortinet"
+#: what the device announces to a BGP neighbor (the next check when AWS accepted no routes)
+ADVERTISED = 'get router info bgp neighbors {peer} advertised-routes'
 TUNNEL_LIST = command("diagnose vpn tunnel list", "child")
 SUMMARY = command("get vpn ipsec tunnel summary", "child")
 BGP = command("get router info bgp summary", "bgp")

@@ -102,6 +102,23 @@ class JuniperBackend(Backend):
                        "(such as ge-0/0/0.0)")
         return out
 
+    # -- compile --running (docs/safe-changes.md) ------------------------------------------------
+    def allocate(self, conn: Connection, profile: "Profile", running: "DeviceConfig",
+                 options: RenderOptions) -> Any:
+        from .safe import allocate
+
+        return allocate(conn, profile, running)
+
+    def may_collide(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import may_collide
+
+        return may_collide(conn, profile)
+
+    def outside_changes(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import outside_changes
+
+        return outside_changes(conn, profile, dict(options.extra))
+
     def render(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
         from .render import build, render_text
 

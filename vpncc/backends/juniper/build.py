@@ -270,7 +270,6 @@ def _local(st: State, t: JunosTunnel, gname: str, gw: Obj) -> None:
         except ValueError:
             st.notes.append((la[1], f"gateway {gname}: local-address {la[0]} is not an IPv4 address"))
     elif ext is not None:
-        t.refs["external"] = _logical(ext[0])
         found = st.addresses.get(_logical(ext[0]))
         if found:
             addr = (found[0][0].ip, found[0][1])
@@ -288,11 +287,12 @@ def _local(st: State, t: JunosTunnel, gname: str, gw: Obj) -> None:
                 st.notes.append((line, f"gateway {gname}: local identity {value} is not an IPv4 address"))
         else:
             t.set("local.identity", value, line)
-    legacy = (ident if ident is not None and ident[0][0] == "inet" else None)
-    legacy_value = legacy[0][1] if legacy else (la[0] if la is not None else None)
-    if legacy_value is not None:
+    # the older key (remediation): the configured identity, else the configured local-address
+    legacy = ident if ident is not None and ident[0][0] == "inet" else la
+    if legacy is not None:
+        value = legacy[0][1] if legacy is ident else legacy[0]
         try:
-            t.set("outside.customer", ipaddress.IPv4Address(legacy_value), (legacy or la)[1])
+            t.set("outside.customer", ipaddress.IPv4Address(value), legacy[1])
         except ValueError:
             pass
 

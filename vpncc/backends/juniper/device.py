@@ -73,6 +73,7 @@ class State:
         self.flow_mss: V | None = None
         #: instance ("" = master) -> routing data
         self.asn: dict[str, V] = {}
+        self.router_id: dict[str, V] = {}
         self.bgp: dict[str, Obj] = {}
         self.groups: dict[tuple[str, str], Obj] = {}
         self.neighbors: dict[tuple[str, str, str], Obj] = {}

@@ -184,3 +184,12 @@ def unquote(token: str) -> str:
 def psk_ok(psk: str) -> bool:
     """Printable ASCII only: Junos' ascii-text carries nothing else through a quoted string."""
     return all(0x20 <= ord(c) < 0x7F for c in psk) and len(psk) > 0
+
+# -- BGP that cannot leak (docs/safe-changes.md) ---------------------------------------------------------
+#: `family inet unicast prefix-limit maximum 1000 teardown 90 idle-timeout 5` (Junos Routing Protocols
+#: reference, "prefix-limit"): a runaway table from AWS tears the session down at 1000 prefixes (a log
+#: message at 90 %), the session comes back after 5 minutes. 1000 is far above a VGW's VPC CIDRs and a
+#: typical Transit Gateway table.
+BGP_PREFIX_LIMIT = 1000
+BGP_PREFIX_LIMIT_TEARDOWN_PCT = 90
+BGP_PREFIX_LIMIT_IDLE_MIN = 5

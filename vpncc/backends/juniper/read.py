@@ -15,6 +15,7 @@ from ...errors import InputError
 from ...validate.model import DeviceNote
 from . import names as N
 from .build import build
+from .inventory import inventory
 from .device import JunosDevice, Obj, State, to_asn, to_int
 from .syntax import Config, apply_commands, expand_groups, looks_like_set, parse_curly, parse_set, relevant
 
@@ -74,6 +75,7 @@ def read(text: str, path: str | None = None) -> JunosDevice:
             st.notes.append((e.line, f"cannot read: {_mask(t)}"))
     dev = JunosDevice(vendor="juniper", path=path, form=form)
     build(st, dev)
+    dev.inventory = inventory(st)  # what compile --running allocates around
     dev.notes.extend(DeviceNote(line, msg) for line, msg in sorted(st.notes, key=lambda n: n[0]))
     return dev
 
@@ -162,6 +164,11 @@ def _interpret(st: State, t: tuple[str, ...], line: int, inactive: tuple[int, in
     elif t[0] == "routing-options" and n >= 3:
         if t[1] == "autonomous-system" and inactive is None and t[2][:1].isdigit():
             st.asn[instance] = (to_asn(t[2]), line)
+        elif t[1] == "router-id" and inactive is None:
+            try:
+                st.router_id[instance] = (ipaddress.IPv4Address(t[2]), line)
+            except ValueError:
+                pass
         elif t[1] == "static" and n >= 5 and t[2] == "route" and inactive is None:
             net = ipaddress.IPv4Network(t[3], strict=False) if ":" not in t[3] else None
             if net is None:

@@ -293,8 +293,27 @@ def _target(conn: Connection, t: Tunnel, prof: Profile) -> Tunnel:
         kept = crypto.choose(replace(conn, tunnels=(t,)), "recommended",
                              replace(caps, ike_versions=frozenset({t.ike.version}))).tunnels[0]
         if all(e in acc.ike_encryption for e in kept.ike.encryption):
-            return kept
-    return crypto.choose(replace(conn, tunnels=(t,)), "recommended", caps).tunnels[0]
+            return _inside(kept, acc, caps)
+    return _inside(crypto.choose(replace(conn, tunnels=(t,)), "recommended", caps).tunnels[0], acc, caps)
+
+
+def _inside(t: Tunnel, acc, caps) -> Tunnel:
+    """Last resort where no recommended value is inside AWS's set (a tunnel restricted to DH 5 or 24,
+    say): any value both AWS and this Junos accept, weak or not, so that the tunnel negotiates."""
+    def pick(current, allowed, offered):
+        if any(v in allowed for v in current):
+            return tuple(v for v in current if v in allowed)
+        return tuple(v for v in allowed if v in offered) or tuple(current)
+
+    gcm_ok = t.ike.version.value == "ikev2"
+    return replace(t, ike=replace(
+        t.ike, encryption=pick(t.ike.encryption, acc.ike_encryption,
+                               [e for e in caps.ike_encryption if gcm_ok or not e.is_gcm]),
+        integrity=pick(t.ike.integrity, acc.ike_integrity, caps.ike_integrity),
+        dh_groups=pick(t.ike.dh_groups, acc.ike_dh_groups, caps.ike_dh_groups)),
+        ipsec=replace(t.ipsec, encryption=pick(t.ipsec.encryption, acc.esp_encryption, caps.esp_encryption),
+                      integrity=pick(t.ipsec.integrity, acc.esp_integrity, caps.esp_integrity),
+                      pfs_groups=pick(t.ipsec.pfs_groups, acc.pfs_groups, caps.pfs_groups)))
 
 
 def _fix_local(t: Tunnel, d, gw: str, dev: JunosDevice | None) -> list[str]:
@@ -368,7 +387,10 @@ def _fix_bgp(conn: Connection, prof: Profile, t: Tunnel, rules: set[str], dev: J
         # a new neighbor: in the group of the other AWS neighbor if the device has one, else ours
         sibling = next((paths[o.bgp.neighbor] for o in conn.tunnels
                         if o.bgp is not None and o.bgp.neighbor in paths), None)
-        ctx = build(conn, prof, {})
+        # local-as only where the customer gateway's ASN is not the router's AS (none known: always)
+        inv = getattr(dev, "inventory", None)
+        system = inv.bgp_asn if inv is not None and inv.bgp_asn is not None else 0
+        ctx = build(conn, prof, {"system_as": system})
         idx = [x.number for x in conn.tunnels].index(t.number)
         ours = ((f"routing-instances {prof.routing_instance} " if prof.routing_instance else "")
                 + f"protocols bgp group {ctx['bgp']['group']}").split()
@@ -386,8 +408,8 @@ def _fix_bgp(conn: Connection, prof: Profile, t: Tunnel, rules: set[str], dev: J
         if tc["import"]:
             cmds.append(f"set {at} import {tc['import']}")
         cmds += [f"set {at} export {tc['export']}", f"set {at} peer-as {tc['peer_as']}",
-                 f"set {at} local-as {tc['local_as']}",
-                 f"set {at} local-as no-prepend-global-as", f"set {at} hold-time {tc['hold_time']}"]
+                 *([f"set {at} local-as {tc['local_as']}", f"set {at} local-as no-prepend-global-as"]
+                   if tc["local_as"] else []), f"set {at} hold-time {tc['hold_time']}"]
         return cmds
     at = "set " + " ".join(nb_path)
     if "VPN302" in rules:

@@ -99,7 +99,10 @@ def dpd_threshold(t: Tunnel) -> int:
     return max(1, min(t.dpd.retries, int(DPD_DETECT_MAX_S // max(1, t.dpd.interval_s))))
 
 
-def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool) -> dict[str, Any]:
+def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool,
+                   system_as: int | None = None) -> dict[str, Any]:
+    """``system_as``: the router's own AS (routing-options autonomous-system); ``local-as`` is written only
+    when the customer gateway's ASN differs from it."""
     p = plan(t, profile.release)
     ike = ike_combos(p)
     esp = esp_combos(p)
@@ -109,10 +112,13 @@ def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool)
     assert t.outside.aws is not None and t.outside.customer is not None and t.ike.psk is not None
     bgp = None
     if conn.routing is Routing.BGP and t.bgp is not None:
-        bgp = {"neighbor": str(t.bgp.neighbor), "peer_as": t.bgp.aws_asn, "local_as": t.bgp.customer_asn,
+        ecmp = profile.bgp_mode == "ecmp"
+        system = system_as if system_as is not None else t.bgp.customer_asn
+        bgp = {"neighbor": str(t.bgp.neighbor), "peer_as": t.bgp.aws_asn,
+               "local_as": t.bgp.customer_asn if t.bgp.customer_asn != system else None,
                "hold_time": t.bgp.hold_time_s,
-               "export": f"{prefix}-export" if primary else f"{prefix}-export-backup",
-               "import": None if primary else f"{prefix}-import-backup",
+               "export": f"{prefix}-export" if primary or ecmp else f"{prefix}-export-backup",
+               "import": None if primary or ecmp else f"{prefix}-import-backup",
                "description": N.quote(f"AWS {conn.vpn_connection_id or prefix} tunnel {t.number}")}
     return {
         "number": t.number,
@@ -131,7 +137,10 @@ def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool)
                        "mode": N.NEGOTIATION_MODE[t.ike.mode] if t.ike.version is IkeVersion.IKEV1 and t.ike.mode
                        else None,
                        "proposals": nm["ike_proposals"], "psk": N.quote(t.ike.psk)},
-        "gateway": {"name": nm["base"], "address": str(t.outside.aws), "local": str(t.outside.customer),
+        # behind NAT (--local-address): IKE leaves from the device's own address; the identity stays the
+        # public customer gateway address AWS knows
+        "gateway": {"name": nm["base"], "address": str(t.outside.aws),
+                    "local": str(profile.local_address or t.outside.customer), "identity": str(t.outside.customer),
                     "dpd_interval": t.dpd.interval_s, "dpd_threshold": dpd_threshold(t),
                     "version": N.IKE_VERSION[t.ike.version]},
         "esp_proposals": [
@@ -152,12 +161,16 @@ def build(conn: Connection, profile: Profile, extra: dict[str, Any]) -> dict[str
         raise MissingValue(["remote networks to route through the tunnels with static routing "
                             "(give --remote-networks or remote_networks in the site profile)"])
     prefix = profile.name_prefix or "aws-vpn"
-    tunnels = [tunnel_context(conn, profile, t, i == 0) for i, t in enumerate(conn.tunnels)]
+    system_as = extra.get("system_as")  # compile --running: the router's AS, kept
+    tunnels = [tunnel_context(conn, profile, t, i == 0, system_as) for i, t in enumerate(conn.tunnels)]
     mss = {t.tcp_mss for t in conn.tunnels}
     flow_mss = next(iter(mss)) if len(mss) == 1 else None
-    if flow_mss is None:
-        # `security flow tcp-mss ipsec-vpn` is one value for every VPN; different per-tunnel values go
-        # on each st0 unit instead (family inet tcp-mss).
+    if extra.get("flow_mss_kept"):
+        flow_mss = None  # compile --running: the device's `security flow tcp-mss ipsec-vpn` clamps low enough
+    elif flow_mss is None or extra.get("unit_mss"):
+        # `security flow tcp-mss ipsec-vpn` is one value for every VPN: different per-tunnel values, or
+        # (compile --running) a device whose value must stay, go on each st0 unit (family inet tcp-mss)
+        flow_mss = None
         for tc, t in zip(tunnels, conn.tunnels):
             tc["unit_tcp_mss"] = t.tcp_mss
     local = [str(n) for n in profile.local_networks]
@@ -173,7 +186,12 @@ def build(conn: Connection, profile: Profile, extra: dict[str, Any]) -> dict[str
                "router_id": str(profile.bgp_router_id or first.inside.customer.ip),
                "export": f"{prefix}-export", "export_backup": f"{prefix}-export-backup",
                "import_backup": f"{prefix}-import-backup", "local_networks": local,
-               "backup_local_pref": N.BACKUP_LOCAL_PREFERENCE}
+               "backup_local_pref": N.BACKUP_LOCAL_PREFERENCE,
+               # compile --running on a router with BGP: its AS and router-id stay (a new router-id resets
+               # every BGP session)
+               "routing_options": system_as is None, "ecmp": profile.bgp_mode == "ecmp",
+               "prefix_limit": {"maximum": N.BGP_PREFIX_LIMIT, "teardown": N.BGP_PREFIX_LIMIT_TEARDOWN_PCT,
+                                "idle": N.BGP_PREFIX_LIMIT_IDLE_MIN}}
     static = []
     if conn.routing is Routing.STATIC:
         for net in remote:

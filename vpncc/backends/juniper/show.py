@@ -20,12 +20,16 @@ from ...diagnose.state import BgpPeer, ChildSa, IkeSa, ShowResult, command
 from ...diagnose.tables import IP, to_int
 
 PLATFORM = "juniper"
+#: what the device announces to a BGP neighbor (the next check when AWS accepted no routes)
+ADVERTISED = 'show route advertising-protocol bgp {peer}'
 IKE = command("show security ike security-associations", "ike")
 IPSEC = command("show security ipsec security-associations", "child")
 BGP = command("show bgp summary", "bgp")
 
 
 def parse(text: str, file: str) -> ShowResult | None:
+    if re.match(r"\s*No IKE security associations found", text):  # Junos's words for an empty table
+        return ShowResult(file, PLATFORM, IKE, "vpncc")
     if re.search(r"^\s*Index\s+State\s+Initiator cookie\s+Responder cookie\s+Mode\s+Remote Address", text, re.M):
         return _ike(text, file)
     if re.search(r"^\s*Total active tunnels:\s*\d+", text, re.M):

@@ -294,9 +294,10 @@ def parse_curly(text: str, keep: Callable[[tuple[str, ...]], bool]) -> Parsed:
 
 #: statements whose value is positional and may be followed by options on the same line;
 #: `display set` prints the value and each option as separate lines (``local-as 65000`` and
-#: ``local-as no-prepend-global-as``)
+#: ``local-as no-prepend-global-as``; ``prefix-limit teardown 90`` and ``prefix-limit teardown idle-timeout 5``)
 _POSITIONAL = {"local-as": {"loops": 1, "private": 0, "alias": 0, "no-prepend-global-as": 0},
-               "autonomous-system": {"loops": 1, "asdot-notation": 0}}
+               "autonomous-system": {"loops": 1, "asdot-notation": 0},
+               "teardown": {"idle-timeout": 1}}
 
 
 def split_positional(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -397,7 +398,7 @@ def relevant(tokens: tuple[str, ...]) -> bool:
     if t0 == "policy-options":
         return t1 == "policy-statement"  # only the names are read
     if t0 == "routing-options":
-        return t1 in ("static", "autonomous-system")
+        return t1 in ("static", "autonomous-system", "router-id")
     if t0 == "routing-instances":
         if len(tokens) <= 2:
             return True

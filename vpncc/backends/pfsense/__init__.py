@@ -95,20 +95,44 @@ class PfsenseBackend(Backend):
             text = M.merge(options.extra.get("base"), conn, profile,
                            lambda s, p: self.comment(list(options.header) + _merge_notes(conn, s, p)))
             return {"config.xml": text}
-        plan = R.fixed_plan(conn, profile)
+        plan = options.extra.get("plan") or R.fixed_plan(conn, profile)  # --running: the free ids
         s = R.build(conn, profile, plan)
+        if options.extra.get("keep_retransmit"):
+            s.ipsec_global = []  # the firewall's own IKEv2 retransmit values stay
+        if options.extra.get("bgp_reuse"):
+            s.frrbgp = [n for n in s.frrbgp if n[0] != "routerid"]  # FRR keeps its router-id
         body: list = [("ipsec", s.ipsec_global + s.phase1 + s.phase2), ("interfaces", s.interfaces)]
         if conn.routing is Routing.BGP:
             body.append(("installedpackages", [
                 ("frr", [("config", s.frr)]), ("frrbgp", [("config", s.frrbgp + s.frrbgp_rows)]),
-                ("frrbgpadvanced", [("config", s.frrbgpadvanced)]), ("frrbgpneighbors", s.neighbors),
-                *([("frrglobalroutemaps", s.routemaps)] if s.routemaps else [])]))
+                *([("frrbgpadvanced", [("config", s.frrbgpadvanced)])] if s.frrbgpadvanced else []),
+                ("frrbgpneighbors", s.neighbors),
+                *([("frrglobalroutemaps", s.routemaps)] if s.routemaps else []),
+                ("frrglobalprefixes", s.prefixes)]))
         else:
             body += [("gateways", s.gateway_items + s.gateway_groups), ("staticroutes", s.routes)]
             if s.rules:
                 body.append(("filter", s.rules))
         text = self.comment(list(options.header) + _xml_notes(conn, s, plan)) + dump([("pfsense", body)], 0)
         return {f"{profile.name_prefix or 'aws-vpn'}-pfsense.xml": text}
+
+    # -- compile --running (docs/safe-changes.md) ------------------------------------------------
+    def allocate(self, conn: Connection, profile: "Profile", running: "DeviceConfig",
+                 options: RenderOptions) -> object:
+        from .safe import allocate
+
+        return allocate(conn, profile, running)
+
+    def may_collide(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import may_collide
+
+        return [] if (options.format or "xml") == "merge" else may_collide(conn, profile)
+
+    def outside_changes(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import outside_changes
+
+        return outside_changes(conn, profile, bool(options.extra.get("keep_retransmit")),
+                               bool(options.extra.get("bgp_reuse")))
 
     # -- lab ----------------------------------------------------------------------------------
     def lab_files(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:

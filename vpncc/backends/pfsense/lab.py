@@ -85,6 +85,14 @@ def build(xml: str | bytes, *, script_name: str, lan: list[ipaddress.IPv4Network
                         for i, a in wan.items()]
     out.adaptations += changes
     out.files[script_name] = linux_side(vtis, script_name)
+    # VPN > IPsec > Advanced "IKEv2 Retransmit" (ipsec.inc writes them as charon.retransmit_*): the lab's
+    # charons take them over from this strongswan.conf part
+    ipsec = doc.section("ipsec")
+    tuning = {k: ipsec.get(f"ikev2_{k}").strip() for k in ("retransmit_tries", "retransmit_timeout",
+                                                           "retransmit_base", "retransmit_limit")
+              if ipsec is not None and ipsec.get(f"ikev2_{k}").strip()}
+    if tuning:
+        out.files["strongswan.conf"] = "charon {\n" + "".join(f"    {k} = {v}\n" for k, v in tuning.items()) + "}\n"
     out.adaptations.append(f"{script_name}: the Linux side standing in for pfSense's VTIs (addresses, MTU, "
                            "pf's max-mss scrub as nftables rules), written from config.xml")
     pk = doc.section("installedpackages")

@@ -263,9 +263,12 @@ def _merge_frr(doc: Document, s: R.Sections, edits: list[Edit]) -> None:
     raw, root = doc.data, doc.root
     pk = doc.section("installedpackages")
     wanted = [("frr", [("config", s.frr)]), ("frrbgp", [("config", s.frrbgp + s.frrbgp_rows)]),
-              ("frrbgpadvanced", [("config", s.frrbgpadvanced)]), ("frrbgpneighbors", s.neighbors)]
+              *([("frrbgpadvanced", [("config", s.frrbgpadvanced)])] if s.frrbgpadvanced else []),
+              ("frrbgpneighbors", s.neighbors)]
     if s.routemaps:
         wanted.append(("frrglobalroutemaps", s.routemaps))
+    if s.prefixes:
+        wanted.append(("frrglobalprefixes", s.prefixes))
     if pk is None:
         edits.append(_before_end(raw, root, dump([("installedpackages", wanted)], 1), 1))
         return
@@ -275,7 +278,7 @@ def _merge_frr(doc: Document, s: R.Sections, edits: list[Edit]) -> None:
         if sec is None:
             missing.append((tag, content))
             continue
-        if tag in ("frrbgpneighbors", "frrglobalroutemaps"):
+        if tag in ("frrbgpneighbors", "frrglobalroutemaps", "frrglobalprefixes"):
             _add(sec, tag, [content], 3, raw, root, edits)
             continue
         cfg = sec.find("config")

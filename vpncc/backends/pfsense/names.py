@@ -167,3 +167,11 @@ CDATA_PREFIXES = (
     "ldap_pam_groupdn", "ldap_pass", "ldap_user", "login_banner", "organization", "password", "proxypass",
     "proxyuser", "rangedescr", "state", "text", "username", "varusersusername", "varuserspassword",
 )
+
+# -- BGP that cannot leak (docs/safe-changes.md) ---------------------------------------------------------
+#: FRR package prefix lists (installedpackages/frrglobalprefixes, frr_zebra.inc
+#: frr_zebra_generate_prefixlists()) and neighbor filters (frr_bgp.inc frr_bgp_generate_neighbors():
+#: prefixfilter_in/out -> `neighbor X prefix-list NAME in|out`, maximumprefix_num -> `maximum-prefix N`).
+#: With an inbound and an outbound policy on each neighbor FRR's ebgp-requires-policy is satisfied, so
+#: vpncc no longer turns that device-wide safety off (BGP > Advanced "Disable eBGP Require Policy").
+BGP_MAX_PREFIX = 1000

@@ -434,6 +434,9 @@ def read(text: str, path: str | None = None) -> PfDeviceConfig:
     doc = parse(text, path)
     _root_check(doc)
     dc = PfDeviceConfig(vendor="pfsense", path=path)
+    from .safe import inventory
+
+    dc.inventory = inventory(doc)  # what compile --running allocates around
     ctx = _Ctx(doc, dc)
     if ctx.ifaces is not None:
         dc.opt_numbers = {int(i.tag[3:]) for i in ctx.ifaces.children if re.match(r"^opt\d+$", i.tag)}

@@ -351,9 +351,16 @@ def _bgp_fix(out: _Out, rule: str, conn: Connection, t: Tunnel, profile: Profile
             cfg, rows = R.frr_bgp(conn, profile)
             out.set(("installedpackages", "frr", "config", 0), php_value(R.frr_global()), "FRR on")
             out.set(("installedpackages", "frrbgp", "config", 0), php_value(cfg + rows), "BGP router")
-            out.set(("installedpackages", "frrbgpadvanced", "config", 0), php_value(R.frr_bgpadvanced()),
-                    "no bgp ebgp-requires-policy")
             dev.frr_present = True
+        # the neighbor's inbound/outbound prefix lists (FRR's ebgp-requires-policy stays on), once
+        inv = dev.inventory
+        defined = set(inv.taken("frr-prefix-list")) if inv is not None else set()
+        for entry in R.frr_prefixes(conn, profile):
+            name = dict(entry[1])["name"]
+            if name not in defined and f"prefix:{name}" not in out.apply:
+                out.apply.add(f"prefix:{name}")
+                out.set(("installedpackages", "frrglobalprefixes", "config", ""), php_value(entry[1]),
+                        f"FRR prefix list {name}")
         out.set(base + ("",), php_value(R.frr_neighbor(conn, t, profile)[1]), f"BGP neighbor {t.bgp.neighbor}")
         dev.neighbor_index[str(t.bgp.neighbor)] = 10 ** 6 + t.number  # added: no further edits by index
         return

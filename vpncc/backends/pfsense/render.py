@@ -45,6 +45,7 @@ class Sections:
     frrbgpadvanced: list[Node] = field(default_factory=list)   # children of frrbgpadvanced/config
     neighbors: list[Node] = field(default_factory=list)        # <config> entries of frrbgpneighbors
     routemaps: list[Node] = field(default_factory=list)        # <config> entries of frrglobalroutemaps
+    prefixes: list[Node] = field(default_factory=list)         # <config> entries of frrglobalprefixes
     gateway_items: list[Node] = field(default_factory=list)
     gateway_groups: list[Node] = field(default_factory=list)
     routes: list[Node] = field(default_factory=list)
@@ -218,9 +219,8 @@ def ipsec_global(conn: Connection, notes: list[str]) -> list[Node]:
     about dpd_delay + 90 s. It is charon-wide, so it is named as a change outside these tunnels."""
     if not any(t.ike.version is IkeVersion.IKEV2 for t in conn.tunnels):
         return []
-    notes.append(f"change outside these tunnels: VPN > IPsec > Advanced Settings, IKEv2 Retransmit tries "
-                 f"{N.COMPILE_RETRANSMIT_TRIES} (charon-wide, every IKEv2 tunnel): a dead AWS endpoint is "
-                 "detected in about 100 s instead of 175 s")
+    notes.append(f"IKEv2 Retransmit tries {N.COMPILE_RETRANSMIT_TRIES} (listed under changes outside these "
+                 "tunnels): a dead AWS endpoint is detected in about 100 s instead of 175 s")
     return [("ikev2_retransmit_tries", str(N.COMPILE_RETRANSMIT_TRIES))]
 
 
@@ -250,8 +250,28 @@ def frr_bgp(conn: Connection, profile: Profile) -> tuple[list[Node], list[Node]]
 
 
 def frr_bgpadvanced() -> list[Node]:
-    # FRR >= 7.4 drops eBGP routes without in/out policy; pfSense's knob for "no bgp ebgp-requires-policy"
-    return [("disableebgprequirepolicy", N.FRR_ON)]
+    """Nothing device-wide: FRR >= 7.4 requires an inbound and an outbound policy on eBGP neighbors
+    (ebgp-requires-policy), which the neighbors have (frr_prefixes()), so the safety stays on."""
+    return []
+
+
+def prefix_names(profile: Profile) -> tuple[str, str]:
+    return f"{object_base(profile)}_IN", f"{object_base(profile)}_OUT"
+
+
+def frr_prefixes(conn: Connection, profile: Profile) -> list[Node]:
+    """frr_global_prefixes.xml entries: OUT announces only the local networks (none: deny everything),
+    IN accepts AWS's routes (their number is limited by maximumprefix_num on the neighbors)."""
+    pin, pout = prefix_names(profile)
+    out_rows = [("row", [("seq", str(10 * (i + 1))), ("action", "permit"), ("source", str(net)), ("ge", ""),
+                         ("le", "")]) for i, net in enumerate(profile.local_networks)] or [
+        ("row", [("seq", "10"), ("action", "deny"), ("source", "any"), ("ge", ""), ("le", "")])]
+    return [
+        ("config", [("name", pin), ("descr", f"AWS {label(conn, profile)}: routes accepted from AWS"),
+                    ("row", [("seq", "10"), ("action", "permit"), ("source", "0.0.0.0/0"), ("ge", ""),
+                             ("le", "32")])]),
+        ("config", [("name", pout), ("descr", f"AWS {label(conn, profile)}: announced to AWS"), *out_rows]),
+    ]
 
 
 #: tunnel 1 is preferred: routes learned over a backup tunnel get this local preference, and routes
@@ -284,6 +304,7 @@ def frr_neighbor(conn: Connection, t: Tunnel, profile: Profile, backup: bool = F
     assert b is not None
     hold = b.hold_time_s
     rin, rout = routemap_names(profile, t) if backup else ("none", "none")
+    pin, pout = prefix_names(profile)
     return ("config", [
         ("peer", str(b.neighbor)),
         ("descr", f"AWS {label(conn, profile)} tunnel {t.number}"),
@@ -298,6 +319,9 @@ def frr_neighbor(conn: Connection, t: Tunnel, profile: Profile, backup: bool = F
         ("timers_holdtime", str(hold)),
         ("routemap_in", rin),
         ("routemap_out", rout),
+        ("prefixfilter_in", pin),
+        ("prefixfilter_out", pout),
+        ("maximumprefix_num", str(N.BGP_MAX_PREFIX)),
     ])
 
 
@@ -317,7 +341,9 @@ def gateway_item(conn: Connection, t: Tunnel, ifname: str, profile: Profile) -> 
 
 def gateway_group(conn: Connection, profile: Profile) -> Node:
     # tiers: tunnel 1 first, tunnel 2 takes over when tunnel 1's monitor says down (trigger "down")
-    items = [("item", f"{iface_descr(profile, t)}|{i + 1}|address") for i, t in enumerate(conn.tunnels)]
+    # ecmp: both on tier 1 (pfSense balances a tier's gateways); else tunnel 2 is tier 2 (failover)
+    tier = (lambda i: 1) if profile.bgp_mode == "ecmp" else (lambda i: i + 1)
+    items = [("item", f"{iface_descr(profile, t)}|{tier(i)}|address") for i, t in enumerate(conn.tunnels)]
     return ("gateway_group", [
         ("name", group_name(profile)), *items, ("trigger", "down"),
         ("descr", f"AWS {label(conn, profile)} tunnels (failover)"),
@@ -360,8 +386,10 @@ def build(conn: Connection, profile: Profile, plan: Plan) -> Sections:
         s.frr = frr_global()
         s.frrbgp, s.frrbgp_rows = frr_bgp(conn, profile)
         s.frrbgpadvanced = frr_bgpadvanced()
-        s.neighbors = [frr_neighbor(conn, t, profile, backup=i > 0) for i, t in enumerate(conn.tunnels)]
-        s.routemaps = [rm for t in conn.tunnels[1:] for rm in frr_routemaps(conn, t, profile)]
+        ecmp = profile.bgp_mode == "ecmp"
+        s.neighbors = [frr_neighbor(conn, t, profile, backup=i > 0 and not ecmp) for i, t in enumerate(conn.tunnels)]
+        s.routemaps = [] if ecmp else [rm for t in conn.tunnels[1:] for rm in frr_routemaps(conn, t, profile)]
+        s.prefixes = frr_prefixes(conn, profile)
         if not profile.local_networks:
             notes.append("no local networks to advertise over BGP: set local_networks in the site profile")
     else:

@@ -9,7 +9,6 @@ otherwise charon refuses the whole proposal ("a PRF algorithm is mandatory in IK
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ...ir import Encryption, Integrity
 

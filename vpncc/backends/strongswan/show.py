@@ -21,6 +21,8 @@ from ...diagnose.state import BgpPeer, ChildSa, IkeSa, ShowResult, command
 from ...diagnose.tables import IP, bgp_table, to_int
 
 PLATFORM = "strongswan"
+#: what the device announces to a BGP neighbor (the next check when AWS accepted no routes)
+ADVERTISED = 'vtysh -c "show bgp neighbors {peer} advertised-routes"'
 SAS = command("swanctl --list-sas", "ike", "child")
 FRR_BGP = command('vtysh -c "show bgp summary"', "bgp")
 BIRD = command("birdc show protocols", "bgp")
@@ -47,7 +49,7 @@ def _sas(text: str, file: str) -> ShowResult:
         peer = remote.group(1)
         r.ike.append(IkeSa(peer=peer, local=local and local.group(1), up=head.group(1) == "ESTABLISHED",
                            state=head.group(1), version=int(head.group(2))))
-        children = list(re.finditer(r"^\s+\S+: #\d+, reqid \d+, ([A-Z_]+), [A-Z-]+, (\S+)", b, re.M))
+        children = list(re.finditer(r"^\s+\S+: #\d+, reqid \d+, ([A-Z_]+), [\w-]+, (\S+)", b, re.M))
         pin = re.search(r"^\s+in\s+\S+,\s+\d+ bytes,\s+(\d+) packets", b, re.M)
         pout = re.search(r"^\s+out\s+\S+,\s+\d+ bytes,\s+(\d+) packets", b, re.M)
         if children:
