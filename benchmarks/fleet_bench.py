@@ -40,7 +40,7 @@ WRONG_KEY = "Drifted_Key.0000000000000000000"
 def _second(conn, i: int = 1):
     """Another connection of the same shape: other AWS peers, other inside /30s, other keys and id."""
     tunnels = []
-    for t, key in zip(conn.tunnels, SECOND_KEYS):
+    for t, key in zip(conn.tunnels, SECOND_KEYS, strict=False):  # two tunnels, two keys
         shift = 64 + (i % 100) * 4 + t.number * 1024
         inside = replace(t.inside, customer=ipaddress.IPv4Interface((t.inside.customer.ip + shift, 30)),
                          aws=ipaddress.IPv4Interface((t.inside.aws.ip + shift, 30)))
@@ -51,22 +51,33 @@ def _second(conn, i: int = 1):
     return replace(conn, vpn_connection_id=f"vpn-{i:017x}", tunnels=tuple(tunnels))
 
 
+#: vendors left out of the last repository because vpncc could not compile for them (a backend mid-change)
+SKIPPED: dict[str, str] = {}
+
+
 def device_texts(conn, second, profile) -> dict[str, str]:
     """vendor -> one device config terminating both connections."""
     from vpncc.compiler import compile as vcompile
 
     out = {}
     for v in VENDORS:
+        try:
+            out[v] = _device_text(vcompile, v, conn, second, profile)
+        except Exception as e:  # noqa: BLE001 - the benchmark goes on with the other platforms, and says so
+            SKIPPED[v] = f"{e.__class__.__name__}: {e}"[:200]
+    return out
+
+
+def _device_text(vcompile, v: str, conn, second, profile) -> str:
+    if True:
         first_start = 0 if v == "fortinet" else 1
         p1 = replace(profile, tunnel_start=first_start, isakmp_policy_start=200, name_prefix="aws-a")
         p2 = replace(profile, tunnel_start=first_start + 2, isakmp_policy_start=210, name_prefix="aws-b")
         a = vcompile(conn, v, p1)
         if v == "pfsense":  # one config.xml: the second connection spliced into the first (merge format)
-            out[v] = vcompile(second, v, replace(p2, ikeid_start=3) if hasattr(p2, "ikeid_start") else p2,
-                              format="merge", extra={"base": a})
-        else:
-            out[v] = a + "\n" + vcompile(second, v, p2)
-    return out
+            return vcompile(second, v, replace(p2, ikeid_start=3) if hasattr(p2, "ikeid_start") else p2,
+                            format="merge", extra={"base": a})
+        return a + "\n" + vcompile(second, v, p2)
 
 
 def _hostname(vendor: str, text: str, name: str) -> str:
@@ -103,12 +114,14 @@ def make_repo(root: Path, n_devices: int, drift_every: int = 10) -> Path:
     (root / "configs").mkdir(exist_ok=True)
     (root / "aws" / "a.txt").write_text(write(conn))
     (root / "aws" / "b.txt").write_text(write(second))
+    SKIPPED.clear()
     texts = device_texts(conn, second, prof)
+    vendors = [v for v in VENDORS if v in texts]
     psk = conn.tunnels[0].ike.psk
     lines = ["version: 1", "connections:", "  - name: a", "    source: aws/a.txt", "  - name: b",
              "    source: aws/b.txt", "devices:"]
     for i in range(n_devices):
-        v = VENDORS[i % len(VENDORS)]
+        v = vendors[i % len(vendors)]
         name = f"dev{i:05d}"
         text = _hostname(v, texts[v], name)
         if drift_every and i % drift_every == drift_every - 1:
@@ -168,7 +181,8 @@ def run_measured(cmd: list[str], cwd: Path | None = None) -> dict:
 
 def vpncc_cmd() -> list[str]:
     exe = shutil.which("vpncc")
-    if exe and Path(exe).resolve().parent == Path(sys.executable).resolve().parent:
+    # the venv's own console script (a venv's python is a symlink: compare the folders, not the targets)
+    if exe and Path(exe).parent.resolve() == Path(sys.executable).parent.resolve():
         return [exe]
     return [sys.executable, "-m", "vpncc"]
 
@@ -197,6 +211,7 @@ def bench(sizes: list[int], reps: int = 1, formats: tuple[str, ...] = ("json",),
                              "tree_rss_mb": max(r["tree_rss_mb"] for r in runs),
                              "max_rss_mb": max(r["max_rss_mb"] for r in runs),
                              "rc": runs[-1]["rc"], "stderr": runs[-1]["stderr"] if runs[-1]["rc"] > 1 else "",
+                             "skipped_vendors": dict(SKIPPED),
                              "report_bytes": (repo / f"report.{fmt}").stat().st_size
                              if (repo / f"report.{fmt}").exists() else 0})
             shutil.rmtree(repo, ignore_errors=True)

@@ -75,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         text = f.read_text()
         prepared = text if text.endswith("\n") else text + "\n"
         lines = text.count("\n") + (not text.endswith("\n"))
-        read = _times(lambda: aws_generic.read(text), args.n)
-        parse = _times(lambda: lark_parser.parse(prepared), args.n)
-        checked = _times(lambda: checks.check(aws_generic.read(text)), args.n)
+        read = _times(lambda text=text: aws_generic.read(text), args.n)
+        parse = _times(lambda prepared=prepared: lark_parser.parse(prepared), args.n)
+        checked = _times(lambda text=text: checks.check(aws_generic.read(text)), args.n)
         med = statistics.median(read)
         results["files"].append({
             "file": f.name, "lines": lines, "read": _ms(read), "lark_parse_only": _ms(parse),

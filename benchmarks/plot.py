@@ -30,7 +30,7 @@ def plot(fleet: list[dict], shapes: list[dict], path: Path) -> Path:
         ax1.set_ylabel("seconds")
         ax1.set_title("vpncc check --format json")
         ax1.legend(fontsize=7)
-    for r in shapes:
+    for r in (r for r in shapes if not r.get("error")):
         ax2.plot([r["lines"]], [r["cpu_s"]], "o")
         ax2.annotate(r["case"].split()[0], (r["lines"], r["cpu_s"]), fontsize=7, xytext=(4, 4),
                      textcoords="offset points")

@@ -32,7 +32,8 @@ VENDORS = ("cisco-ios", "cisco-asa", "juniper", "fortinet", "pfsense", "strongsw
 
 def vpncc_cmd() -> list[str]:
     exe = shutil.which("vpncc")
-    if exe and Path(exe).resolve().parent == Path(sys.executable).resolve().parent:
+    # the venv's own console script (a venv's python is a symlink: compare the folders, not the targets)
+    if exe and Path(exe).parent.resolve() == Path(sys.executable).parent.resolve():
         return [exe]
     return [sys.executable, "-m", "vpncc"]
 
@@ -127,8 +128,9 @@ def median_inproc(fn, n: int) -> float:
 
 
 class Table:
-    def __init__(self) -> None:
+    def __init__(self, json: bool = False) -> None:
         self.rows: list[dict] = []
+        self.json = json
 
     def add(self, what: str, value: str, baseline: str, ratio: float | None, target: str, met: bool | None,
             note: str = "") -> None:
@@ -137,7 +139,10 @@ class Table:
                           "met": met, "note": note})
         status = "n/a" if met is None else ("ok" if met else "MISS")
         r = "" if ratio is None else f"{ratio:.2f}x"
-        print(f"| {what} | {value} | {baseline} | {r} | {target} | {status} {note} |", flush=True)
+        # with --json, stdout carries only the document: the rows go to stderr as they come (a run that
+        # stops half-way still shows what it measured)
+        print(f"| {what} | {value} | {baseline} | {r} | {target} | {status} {note} |", flush=True,
+              file=sys.__stderr__ if self.json else sys.stdout)
 
 
 def main() -> int:
@@ -154,10 +159,11 @@ def main() -> int:
     out = sys.stdout
     if args.json:
         sys.stdout = open(os.devnull, "w")
+    import ipaddress
+
     import vpncc
     from vpncc.compiler import compile as vcompile
     from vpncc.profile import Profile
-    import ipaddress
 
     # what the baseline interpreter loads before `pass`: a site-packages .pth that imports packages at
     # start-up (seen here: a sandbox hook importing certifi, 60 modules) inflates the baseline and
@@ -172,7 +178,7 @@ def main() -> int:
                "load_average_1_5_15_min": [round(x, 2) for x in os.getloadavg()]}
     print(f"machine: {machine}")
     print("| what | value | baseline | ratio | target | status |\n|---|---|---|---|---|---|")
-    t = Table()
+    t = Table(args.json)
     vc = vpncc_cmd()
     tmp = Path(tempfile.mkdtemp(prefix="vpncc-bench-"))
     prof = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
@@ -252,8 +258,9 @@ def main() -> int:
     n_conn = 50 if args.quick else 1000
     batch_dir = tmp / "batch"
     batch_dir.mkdir()
-    from vpncc.writers.aws_generic import write
     from dataclasses import replace
+
+    from vpncc.writers.aws_generic import write
     for i in range(n_conn):
         (batch_dir / f"c{i:04d}.txt").write_text(write(replace(conn, vpn_connection_id=f"vpn-{i:017x}")))
     walls = []
@@ -284,7 +291,10 @@ def main() -> int:
     import shapes_bench
 
     sizes = [12, 60] if args.quick else [100, 1_000, 10_000]
-    fleet = fleet_bench.bench(sizes, reps=1 if args.quick else 3, formats=("json",), work=tmp)
+    fleet: list[dict] = []
+    shape_rows: list[dict] = []
+    for n in sizes:  # three runs each, one of the largest (minutes on a shared machine)
+        fleet += fleet_bench.bench([n], reps=1 if args.quick or n >= 10_000 else 3, formats=("json",), work=tmp)
     for fmt in ("junit", "sarif"):  # the other CI formats, on the largest fleet
         fleet += fleet_bench.bench(sizes[-1:], reps=1, formats=(fmt,), work=tmp)
     for r in fleet:
@@ -299,7 +309,9 @@ def main() -> int:
         t.add(f"check: {r['devices']:,} devices x 2 connections, --format {r['format']} (jobs {r['jobs']})",
               f"{r['wall_s']:.2f} s wall, {r['cpu_s']:.2f} s CPU, {per}, {r['tree_rss_mb']} MB (all processes)",
               "", None, target, met, ("" if ok_rc else f"exit {r['rc']} {r['stderr'][-300:]}")
-              + (f" (runs: {', '.join(map(str, r['runs_s']))} s)" if len(r["runs_s"]) > 1 else ""))
+              + (f" (runs: {', '.join(map(str, r['runs_s']))} s)" if len(r["runs_s"]) > 1 else "")
+              + (f" (left out, vpncc could not compile for them: {r['skipped_vendors']})"
+                 if r.get("skipped_vendors") else ""))
     curve = [r for r in fleet if r["format"] == "json"]
     if len(curve) >= 2:
         # cost per device must not grow with the fleet: CPU per device of the largest fleet against the
@@ -313,6 +325,10 @@ def main() -> int:
     # config shapes: big for reasons other than VPN
     shape_rows = shapes_bench.bench(quick=args.quick, reps=1 if args.quick else 3)
     for r in shape_rows:
+        if r.get("error"):
+            t.add(f"validate {r['case']}, {r['size']:,} {r['unit']} (process)", "n/a", "", None,
+                  "", None, f"(could not generate: {r['error']})")
+            continue
         b = r["baseline"]
         t.add(f"validate {r['case']}, {r['size']:,} {r['unit']} ({r['lines']:,} lines, {r['mb']} MB) (process)",
               f"{r['cpu_s'] * 1000:.0f} ms CPU, {r['wall_s'] * 1000:.0f} ms wall, {r['rss_mb']} MB",

@@ -70,7 +70,7 @@ def _json_keys(node, out: set[str]) -> None:
 
 
 def known_psks() -> set[str]:
-    """The keys of every sample (generic text, API JSON, Terraform JSON) and of the test strategies, read
+    """The keys of every sample (generic text, XML, API JSON, Terraform JSON) and of the test strategies, read
     from the files themselves, not through vpncc's readers."""
     import json
     import re
@@ -84,6 +84,9 @@ def known_psks() -> set[str]:
             _json_keys(json.loads(f.read_text(encoding="utf-8")), keys)
         except ValueError:
             pass
+    for f in [*(ROOT / "samples").rglob("*.xml"), *(ROOT / "samples").rglob("*.json")]:
+        # AWS's XML, also inside describe-vpn-connections' CustomerGatewayConfiguration
+        keys.update(re.findall(r"<pre_shared_key>([^<\s]+)</pre_shared_key>", f.read_text(encoding="utf-8")))
     from tests.strategies import sample_connection
 
     keys.update(t.ike.psk for t in sample_connection().tunnels)

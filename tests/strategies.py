@@ -11,12 +11,29 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from vpncc.ir import (
-    AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6,
-    Integrity, Ipsec, NegotiationMode, Outside, Routing, Source, Tunnel,
-)
-
 from vpncc.aws_defaults import PHASE1_DH_GROUPS
+from vpncc.ir import (
+    AWS_ENCRYPTION,
+    AWS_INTEGRITY,
+    DH_GROUPS,
+    Bgp,
+    Connection,
+    Dpd,
+    Encryption,
+    Gateway,
+    GatewayKind,
+    Ike,
+    IkeVersion,
+    Inside,
+    InsideV6,
+    Integrity,
+    Ipsec,
+    NegotiationMode,
+    Outside,
+    Routing,
+    Source,
+    Tunnel,
+)
 
 PSK_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._"
 

@@ -80,7 +80,7 @@ def _compile_into(conns: Sequence[tuple[int, Connection]], vendors: Sequence[str
             warnings: list[tuple[str, str]] = []
             try:
                 main_name, text = next(iter(compile_files(conn, vendor, profile, main_only=True,
-                                                          warn=lambda c, m: warnings.append((c, m)), **kw).items()))
+                                                          warn=lambda c, m, w=warnings: w.append((c, m)), **kw).items()))
             except VpnccError as e:
                 if failed is None:
                     raise

@@ -103,7 +103,7 @@ class _Checker:
         check_tunnel_numbers([(t.number, conn.origin.get(f"tunnels[{i}]")) for i, t in enumerate(conn.tunnels)],
                              file=conn.source.path, lines=self.lines,
                              end_line=len(self.lines) if self.lines else None,
-                             allow_single=conn.source.format in ("aws-xml", "aws-json"))
+                             allow_single=conn.source.format in ("aws-xml", "aws-json", "terraform"))
         for i, t in enumerate(conn.tunnels):
             self.tunnel(i, t)
         nets = [(i, t.inside.aws.network) for i, t in enumerate(conn.tunnels)]

@@ -78,6 +78,7 @@ def _warn(conns: Sequence[Any], quiet: bool) -> None:
 # -- parse / schema -------------------------------------------------------------------------
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    """`vpncc parse`: the IR of an AWS input as JSON or YAML."""
     conns, name = _load(args)
     _warn(conns, args.quiet)
     docs = [(c.redacted() if args.redact else c).to_dict() for c in conns]
@@ -95,6 +96,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    """`vpncc schema`: a JSON Schema (IR, profile, manifest, report, diagnose)."""
     if args.what == "profile":
         from .profile import schema_text
         sys.stdout.write(schema_text())
@@ -118,6 +120,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 # -- vendors / rules / explain / profile ----------------------------------------------------
 
 def cmd_vendors(args: argparse.Namespace) -> int:
+    """`vpncc vendors`: the backends and what each supports."""
     from .backends import base
 
     rows = []
@@ -149,6 +152,7 @@ def cmd_vendors(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    """`vpncc rules`: the finding catalogue (text, JSON or the RULES.md markdown)."""
     from .validate.rules import CATALOGUE, markdown
 
     if args.markdown:
@@ -166,6 +170,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    """`vpncc explain RULE`: one rule with its symptom, cause, check and why its severity."""
     from .validate.rules import lookup
 
     r = lookup(args.rule)
@@ -183,6 +188,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
+    """`vpncc profile`: an example site profile, or its JSON Schema."""
     from .profile import example_text, schema_text
 
     if args.schema:
@@ -257,6 +263,7 @@ def _check_vendor_options(args: argparse.Namespace, vendors: list[str], profile:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
+    """`vpncc compile`: device config for one connection, or many connections into a directory."""
     from pathlib import Path
 
     from .compiler import compile_files
@@ -353,9 +360,8 @@ def _compile_warner(where: str, quiet: bool):
 
 
 def _compile_many(args: argparse.Namespace, source: list, vendors: list[str], profile: Any, kw: dict) -> int:
-    from .errors import UsageError
-
     from .batch import compile_batch
+    from .errors import UsageError
 
     if not args.output:
         raise UsageError("write many outputs with -o DIR (one file per connection and vendor)")
@@ -400,12 +406,12 @@ def _redact_text(text: str, conns: Sequence[Any]) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate.findings import Severity
-    from .validate.reports import render
-    from .validate.report import Report
-    from .validate.run import validate_configs
-
+    """`vpncc validate`: findings of device configs against an AWS connection; exit 1 on failing findings."""
     from .backends import base
+    from .validate.findings import Severity
+    from .validate.report import Report
+    from .validate.reports import render
+    from .validate.run import validate_configs
 
     profile = _profile(args)
     base.check_release(base.get(args.vendor), profile.release)
@@ -513,10 +519,11 @@ EXIT_INTERRUPTED = 130
 
 def _lab_files(paths: list[str]) -> dict[str, str]:
     """--config FILE_OR_DIR ... -> {file name: text}; a directory adds its regular files."""
-    from .readers import read_text
-
     import glob
     import re
+
+    from .errors import UsageError
+    from .readers import read_text
 
     out: dict[str, str] = {}
     for p in paths:
@@ -538,6 +545,7 @@ def _lab_files(paths: list[str]) -> dict[str, str]:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
+    """`vpncc lab`: run a config against an emulated AWS side (root); exit 0 only when all works."""
     from . import lab
 
     if args.cleanup:
@@ -547,6 +555,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
         sys.stdout.write("".join(f"removed {d}\n" for d in done) or "nothing to clean up\n")
         return EXIT_OK
     if args.file is None:
+        from .errors import UsageError
+
         raise UsageError("vpncc lab needs the AWS file (or --cleanup)")
     conns, name = _load(args)
     _warn(conns, args.quiet)
@@ -569,6 +579,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """`vpncc check`: every device of a vpncc.yaml manifest, for network CI."""
     from .manifest import run_check
 
     return run_check(args)
@@ -809,6 +820,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: sys.argv); returns the exit code (0, 1, 2 or 130)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv in (["--version"], ["-V"]):  # fast path: no argparse tree
         sys.stdout.write(f"vpncc {__version__}\n")
@@ -853,6 +865,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
+    """Console-script entry point: ``vpncc``."""
     sys.exit(main())
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import textwrap
+
 #: command -> (description, examples); a description already set in cli.py is kept
 TEXT: dict[str, tuple[str, str]] = {
     "parse": ("Read any AWS input (generic text, XML, describe-vpn-connections JSON, Terraform JSON, vpncc IR "

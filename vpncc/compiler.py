@@ -82,6 +82,7 @@ def header_lines(conn: Connection, backend: base.Backend, profile: Profile, prof
     if profile.release is not None:
         lines.append(f"release: {_printable(profile.release)}")
     lines.extend(crypto_lines)  # vpncc's own text (no input values beyond enum names)
+    lines.extend(option_notes(conn))
     if defaulted:
         lines.append("defaults you probably want to change (set them in a site profile):")
         for k in defaulted:
@@ -89,6 +90,43 @@ def header_lines(conn: Connection, backend: base.Backend, profile: Profile, prof
             shown = ", ".join(str(x) for x in v) if isinstance(v, list) else str(v)
             lines.append(f"  {k} = {_printable(shown) or '(none)'}")
     return tuple(lines)
+
+
+def option_notes(conn: Connection) -> list[str]:
+    """What the connection's options mean for the device, said in the header (vpncc's own words)."""
+    o = getattr(conn, "options", None)
+    out: list[str] = []
+    if o is None:
+        return out
+    kind = getattr(o.outside_ip_type, "value", str(o.outside_ip_type))
+    if getattr(o, "acceleration", False):
+        out.append("Accelerated VPN: the tunnels run through AWS Global Accelerator, which requires NAT-T "
+                   "(UDP 4500) on both tunnels")
+    if kind == "PrivateIpv4":
+        att = f" ({_printable(o.transport_attachment_id)})" if o.transport_attachment_id else ""
+        out.append("Private IP VPN over Direct Connect: AWS's outside addresses are private and reached through "
+                   f"the Direct Connect transit gateway attachment{att}, not the internet; no NAT lies between")
+    if kind == "Ipv6":
+        out.append("IPv6 outside addresses (transit gateway): IKE and ESP run over IPv6")
+    return out
+
+
+def check_options(conn: Connection, backend: base.Backend, profile: Profile) -> list[str]:
+    """Connection options no backend template expresses yet: refused here with one clear error instead
+    of a config that would not negotiate."""
+    o = getattr(conn, "options", None)
+    items: list[str] = []
+    if o is None:
+        return items
+    narrow = [f"{side} {net}" for side, net in (("local", o.local_ipv4_cidr), ("remote", o.remote_ipv4_cidr))
+              if net is not None and str(net) != "0.0.0.0/0"]
+    if narrow and not getattr(backend, "traffic_selectors", False):
+        items.append(f"traffic selectors narrower than 0.0.0.0/0 ({', '.join(narrow)}): AWS proposes and "
+                     f"accepts only these networks, and {backend.name}'s route-based output uses 0.0.0.0/0")
+    if getattr(o, "acceleration", False) and profile.nat_traversal is False:
+        items.append("an accelerated VPN with NAT-T turned off (--no-nat-traversal): AWS Global Accelerator "
+                     "carries IKE and ESP only in UDP 4500")
+    return items
 
 
 def choose_crypto(conn: Connection, backend: base.Backend, profile: Profile,
@@ -125,6 +163,11 @@ def compile_files(conn: Connection, vendor: str, profile: Profile | None = None,
     if (warn is not None and conn.routing is Routing.BGP and not prof.local_networks):
         warn("bgp-no-local-networks", "BGP without local_networks: the tunnels announce nothing to AWS "
              "(set --local-networks or local_networks in the site profile)")
+    refused = check_options(conn, backend, prof)
+    if refused:
+        from .errors import UnsupportedFeature
+
+        raise UnsupportedFeature(backend.name, refused + backend.unsupported(conn, prof, options))
     base.check_supported(backend, conn, prof, options)
     safety, prof, options = _running(conn, backend, prof, options, running)
     header = header_lines(conn, backend, prof, profile_path, defaulted, choice.header) + safety

@@ -30,10 +30,9 @@ from .ir import AcceptedSource, Connection, Encryption, IkeVersion, Integrity, T
 if TYPE_CHECKING:  # pragma: no cover
     from .backends.base import Capabilities
 
-#: The mode used when the profile sets no ``crypto``. The target is "recommended"; it stays "file" (the AWS
-#: file's own suite, today's behaviour) until every backend renders the chosen lists in order, so that the
-#: goldens do not move while that work is in progress.
-DEFAULT_CRYPTO = "file"
+#: The mode used when the profile sets no ``crypto``: the strongest suites both AWS and the platform accept.
+#: ``file`` reproduces the AWS file's example suite (``--crypto file``).
+DEFAULT_CRYPTO = "recommended"
 
 MODES = ("recommended", "compatible", "file")
 

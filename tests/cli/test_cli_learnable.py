@@ -26,7 +26,7 @@ ESC = "\033["
 def device(tmp_path_factory):
     """vpncc's own Cisco config for the sample: compliant, with the sample's weak example suite (VPN501)."""
     p = tmp_path_factory.mktemp("dev") / "r1.cfg"
-    r = cli("compile", S, "--vendor", "cisco-ios", *NETS, "-o", str(p))
+    r = cli("compile", S, "--vendor", "cisco-ios", "--crypto", "file", *NETS, "-o", str(p))
     assert r.rc == 0, r.err
     return p
 

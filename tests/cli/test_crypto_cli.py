@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+from tests.clirunner import ROOT, cli
 from vpncc import crypto
 from vpncc.backends import base
-
-from tests.clirunner import ROOT, cli
 
 SAMPLE = str(ROOT / "samples" / "bgp-vgw-ikev1-2022.txt")  # IKEv1 AES128 / SHA1 / DH 2 example, AWS defaults
 
@@ -22,7 +21,8 @@ def test_help_names_the_modes_and_the_default():
 
 
 def test_recommended_prints_its_choice_in_the_header_and_no_warning():
-    r = cli("compile", SAMPLE, "-v", "strongswan", "--crypto", "recommended", may_print_psk=True)
+    r = cli("compile", SAMPLE, "-v", "strongswan", "--crypto", "recommended", "--local-networks", "10.10.0.0/16",
+            may_print_psk=True)
     assert r.rc == 0, r.err
     assert "# crypto: recommended" in r.out
     assert "# " + crypto.CONFIRM in r.out  # a generic file never states the tunnel options
@@ -31,7 +31,8 @@ def test_recommended_prints_its_choice_in_the_header_and_no_warning():
 
 
 def test_compatible_warns_on_stderr_and_in_the_header():
-    r = cli("compile", SAMPLE, "-v", "strongswan", "--crypto", "compatible", may_print_psk=True)
+    r = cli("compile", SAMPLE, "-v", "strongswan", "--crypto", "compatible", "--local-networks", "10.10.0.0/16",
+            may_print_psk=True)
     assert r.rc == 0, r.err
     warnings = [l for l in r.err.splitlines() if "warning:" in l]
     assert len(warnings) == 2 and all(l.endswith("[crypto-weak]") for l in warnings)

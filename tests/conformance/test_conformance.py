@@ -28,7 +28,7 @@ def _tables() -> list[Path]:
 def _cases():
     for table in _tables():
         doc = yaml.safe_load(table.read_text())
-        for i, case in enumerate(doc["cases"]):
+        for case in doc["cases"]:
             yield pytest.param(table, doc, case, id=f"{table.parent.name}:{case['config']}")
 
 

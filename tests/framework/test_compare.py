@@ -4,7 +4,8 @@ what the device and AWS's endpoint would do, written from the protocols and AWS'
 import ipaddress
 from dataclasses import replace
 
-from vpncc.ir import Accepted, AcceptedSource, Encryption, IkeVersion, Integrity, NegotiationMode, Routing
+from tests.strategies import sample_connection
+from vpncc.ir import AcceptedSource, Encryption, IkeVersion, Integrity, NegotiationMode, Routing
 from vpncc.profile import Profile
 from vpncc.validate.compare import compare
 from vpncc.validate.findings import Severity
@@ -12,7 +13,6 @@ from vpncc.validate.model import DeviceNote, Obs
 from vpncc.validate.negotiation import DpdBehaviour, Proposal
 from vpncc.validate.report import ConfigResult, Report
 
-from tests.strategies import sample_connection
 from .device_fixtures import mirror
 
 NET = ipaddress.IPv4Network("10.0.0.0/16")

@@ -12,6 +12,8 @@ from dataclasses import replace
 import pytest
 
 import vpncc
+from tests.conftest import GOLDEN, sample_paths
+from tests.strategies import sample_connection
 from vpncc import crypto
 from vpncc.backends import base
 from vpncc.backends.base import Capabilities
@@ -19,9 +21,6 @@ from vpncc.compiler import compile_files
 from vpncc.errors import UsageError
 from vpncc.ir import DH_GROUPS, Accepted, AcceptedSource, Encryption, IkeVersion, Integrity
 from vpncc.profile import Profile
-
-from tests.conftest import GOLDEN, sample_paths
-from tests.strategies import sample_connection
 
 E, I = Encryption, Integrity
 V1, V2 = IkeVersion.IKEV1, IkeVersion.IKEV2

@@ -25,3 +25,19 @@ def test_library_doc_examples_run(monkeypatch):
     for i, block in enumerate(_blocks()):
         exec(compile(block, f"{DOC}:block{i + 1}", "exec"), namespace)  # noqa: S102 - our own documentation
     assert namespace["review"]["rules"] == ["VPN211"]
+
+
+def test_public_functions_take_typed_keywords_and_document_themselves():
+    import inspect
+
+    import vpncc
+
+    for name in ("parse", "load", "compile", "compile_files", "profile_from_dict", "load_profile", "list_backends"):
+        fn = getattr(vpncc, name)
+        sig = inspect.signature(fn)
+        assert not [p for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD], f"vpncc.{name} takes **kwargs"
+        assert all(p.annotation is not p.empty for p in sig.parameters.values()), f"vpncc.{name}: untyped argument"
+        assert sig.return_annotation is not sig.empty and fn.__doc__, f"vpncc.{name}: no return type or docstring"
+    for name in ("parse", "compile_files", "profile_from_dict", "load_profile"):
+        assert "Raises:" in getattr(vpncc, name).__doc__
+    assert vpncc.Profile().local_networks == []

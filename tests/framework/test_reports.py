@@ -5,12 +5,12 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
+from tests.strategies import sample_connection
 from vpncc.validate.compare import compare
 from vpncc.validate.findings import Severity
 from vpncc.validate.report import ConfigResult, Report
 from vpncc.validate.reports import render
 
-from tests.strategies import sample_connection
 from .device_fixtures import mirror
 
 

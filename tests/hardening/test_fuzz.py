@@ -15,9 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import ROOT
 from vpncc.errors import VpnccError
-
-from tests.conftest import ROOT, shared_dir
 
 CRASHERS = Path(__file__).with_name("crashers")
 

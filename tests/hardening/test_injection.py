@@ -11,12 +11,11 @@ from dataclasses import replace
 
 import pytest
 
+from tests.strategies import sample_connection
 from vpncc.backends import base
 from vpncc.compiler import compile_files
 from vpncc.errors import VpnccError
 from vpncc.profile import Profile
-
-from tests.strategies import sample_connection
 
 BACKENDS = base.names()
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],

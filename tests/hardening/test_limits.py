@@ -7,10 +7,9 @@ import time
 
 import pytest
 
-from vpncc.errors import InputError, VpnccError
-
 from tests.clirunner import ROOT, cli
 from tests.strategies import sample_connection
+from vpncc.errors import InputError, VpnccError
 
 SAMPLE = str(ROOT / "samples" / "bgp-vgw-ikev1-2022.txt")
 

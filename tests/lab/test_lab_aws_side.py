@@ -8,16 +8,14 @@ import ast
 import ipaddress
 import os
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-from vpncc.ir import Encryption, Integrity, IkeVersion
-from vpncc.lab import emulator
-from vpncc.profile import Profile
-
 from tests.conftest import ROOT
 from tests.strategies import sample_connection
+from vpncc.ir import Encryption, IkeVersion, Integrity
+from vpncc.lab import emulator
+from vpncc.profile import Profile
 
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
                   remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])

@@ -106,7 +106,7 @@ def test_wrong_key_from_psk_file(tmp_path):
     keys = tmp_path / "keys.txt"
     keys.write_text("1: Wrong.Key_abcdefghijklmnopqrstu\n2: Strong.Key_2nO3pQ4rS5tU6vW7xY8zA\n")
     os.chmod(keys, 0o600)
-    rc, doc = lab(SAMPLE, "--psk-file", str(keys), *NETS)
+    rc, doc = lab(SAMPLE, "--psk-file", str(keys), "--psk-override", *NETS)
     t1 = only_failure(doc, 1)
     assert rc == 1 and t1["phase"] == "ike" and t1["cause"].startswith("AUTH_FAILED"), t1
     assert t1["aws_log"] and t1["aws_log"].startswith("AWS endpoint 1:"), t1
@@ -147,13 +147,26 @@ def test_wrong_peer(kind, request):
     assert "no IKE packet" in t1["aws_log"]
 
 
-def test_one_tunnel_missing(handwritten):
-    conf = handwritten / "swanctl.conf"
-    text = conf.read_text()
-    start = text.index("   aws2 {")
-    end = text.index("\n}\nsecrets")
-    conf.write_text(text[:start] + text[end + 1:])
-    rc, doc = lab(SAMPLE, "--config", str(handwritten), *NETS)
+def drop_connection(text: str, remote: str) -> str:
+    """swanctl.conf without the connection whose remote_addrs is ``remote`` (its whole block)."""
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, l in enumerate(lines) if f"remote_addrs = {remote}" in l)
+    start = max(i for i in range(at) if lines[i].rstrip().endswith("{") and "connections" not in lines[i]
+                and lines[i].startswith(" ") and len(lines[i]) - len(lines[i].lstrip()) <= 4)
+    depth, end = 0, start
+    for end in range(start, len(lines)):
+        depth += lines[end].count("{") - lines[end].count("}")
+        if depth == 0:
+            break
+    return "".join(lines[:start] + lines[end + 1:])
+
+
+@pytest.mark.parametrize("kind", ["compiled", "handwritten"])
+def test_one_tunnel_missing(kind, request):
+    d = request.getfixturevalue(kind)
+    conf = d / "swanctl.conf"
+    conf.write_text(drop_connection(conf.read_text(), "198.51.100.34"))
+    rc, doc = lab(SAMPLE, "--config", str(d), *NETS)
     t2 = only_failure(doc, 2)
     assert rc == 1 and t2["phase"] == "config" and "198.51.100.34" in t2["cause"], t2
 

@@ -17,6 +17,7 @@ import sys
 import pytest
 
 import vpncc
+from tests.conftest import ROOT
 from vpncc import lab
 from vpncc.backends import base
 from vpncc.compiler import fill_missing, resolve_profile
@@ -24,8 +25,6 @@ from vpncc.errors import UsageError
 from vpncc.ir import IkeVersion, Routing
 from vpncc.lab import env
 from vpncc.profile import Profile
-
-from tests.conftest import ROOT
 
 from .test_lab_strongswan import no_leftovers
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.strategies import sample_connection
 from vpncc import lab
 from vpncc.errors import UsageError
 from vpncc.lab import env
 from vpncc.lab.report import LabReport, TunnelResult
-
-from tests.strategies import sample_connection
 
 
 def test_not_root(monkeypatch) -> None:

@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 
 import vpncc
+from tests.conftest import ROOT, sample_paths
+from tests.strategies import sample_connection
 from vpncc import lab
 from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 from vpncc.lab import env
 from vpncc.profile import Profile
-
-from tests.conftest import ROOT, sample_paths
-from tests.strategies import sample_connection
 
 pytestmark = pytest.mark.lab
 

@@ -11,14 +11,13 @@ import subprocess
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from tests.strategies import connections, sample_connection
 from vpncc.backends import base
 from vpncc.compiler import compile_files, resolve_profile
-from vpncc.ir import AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Connection, Encryption, IkeVersion, Integrity
+from vpncc.ir import AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Connection, Encryption, IkeVersion
 from vpncc.lab import env
 from vpncc.lab.daemons import Charon
 from vpncc.profile import Profile
-
-from tests.strategies import connections, sample_connection
 
 pytestmark = pytest.mark.lab
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],

@@ -13,7 +13,15 @@ from tests.strategies import sample_connection
 from vpncc import checks
 from vpncc.errors import InputError
 from vpncc.ir import (
-    Bgp, Connection, Encryption, InsideV6, Integrity, Outside, Position, Routing, Source,
+    Bgp,
+    Connection,
+    Encryption,
+    InsideV6,
+    Integrity,
+    Outside,
+    Position,
+    Routing,
+    Source,
 )
 from vpncc.readers.aws_generic import read
 

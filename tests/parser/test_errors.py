@@ -10,7 +10,8 @@ import pytest
 from vpncc import checks
 from vpncc.errors import InputError
 from vpncc.readers.aws_generic import read
-from vpncc.readers.aws_generic_syntax import lark_error as _lark_error, parser
+from vpncc.readers.aws_generic_syntax import lark_error as _lark_error
+from vpncc.readers.aws_generic_syntax import parser
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 BASE = (SAMPLES / "bgp-vgw-ikev1-2022.txt").read_text()

@@ -19,7 +19,9 @@ from vpncc.readers import aws_generic_syntax as syntax
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
-SHARED = Path(os.environ.get("VPNCC_SHARED") or ROOT.parent / "shared")
+from tests.conftest import shared_dir
+
+SHARED = shared_dir()
 GENERIC = sorted((SHARED / "corpus" / "generic").glob("*.txt"))
 OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False, "propagate_positions": True}
 
@@ -71,7 +73,8 @@ def _outcome(text: str, name: str):
         return e.render()
 
 
-@pytest.mark.parametrize("path", SAMPLES + GENERIC, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SAMPLES + [pytest.param(p, marks=pytest.mark.corpus) for p in GENERIC],
+                         ids=lambda p: p.name)
 def test_standalone_and_lark_read_the_same(path, fresh, monkeypatch):
     text = path.read_text(encoding="utf-8", errors="replace")
     standalone = _outcome(text, path.name)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from hypothesis import HealthCheck, assume, given, settings
-from tests.strategies import connections, sample_connection
 
+from tests.strategies import connections, sample_connection
 from vpncc import aws_defaults, checks
-from vpncc.ir import Connection, Encryption, GatewayKind, Integrity, IkeVersion, Outside, Routing, Source
+from vpncc.ir import Connection, Encryption, GatewayKind, IkeVersion, Integrity, Outside, Routing, Source
 from vpncc.readers.aws_generic import read
 from vpncc.readers.aws_generic_names import placeholder_kind
 from vpncc.writers.aws_generic import write

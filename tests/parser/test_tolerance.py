@@ -13,7 +13,6 @@ import pytest
 
 from vpncc import checks
 from vpncc.ir import Source
-from vpncc.readers import aws_generic
 from vpncc.readers.aws_generic import read
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -20,19 +20,31 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vpncc
+from tests.conftest import sample_paths
 from vpncc.backends import base
 from vpncc.compiler import resolve_profile
 from vpncc.errors import UnsupportedFeature
-from vpncc.ir import (AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Connection, Encryption, IkeVersion, Inside, Integrity, Routing,
-                      Tunnel)
+from vpncc.ir import (
+    AWS_ENCRYPTION,
+    AWS_INTEGRITY,
+    DH_GROUPS,
+    Connection,
+    Encryption,
+    IkeVersion,
+    Inside,
+    Integrity,
+    Routing,
+    Tunnel,
+)
 from vpncc.profile import Profile
 
 from ..strategies import connections, sample_connection
-from tests.conftest import sample_paths
 
 ROOT = Path(__file__).resolve().parents[2]
+# --crypto file: the compiled config offers the IR's own suite, so a mutation of what AWS accepts is
+# measured against exactly what the config offers (the round trip covers every mode)
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
-                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
+                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")], crypto="file")
 BACKENDS = base.names()
 
 

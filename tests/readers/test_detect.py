@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.conftest import shared_dir
 from vpncc.readers import detect
 
-from tests.clirunner import ROOT
-
-SHARED = Path(os.environ.get("VPNCC_SHARED") or ROOT.parent / "shared")
+SHARED = shared_dir()
 CORPUS = SHARED / "corpus"
 #: corpus folder -> the kind its files must be recognised as
 BY_FOLDER = {"generic": "aws-generic", "vendor/cisco-ios": "cisco-ios", "devices/cisco-ios": "cisco-ios",
@@ -35,11 +31,13 @@ def corpus_cases():
     return out
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("rel,kind", corpus_cases(), ids=lambda v: str(v))
 def test_corpus_files_are_recognised(rel, kind):
     assert detect.guess((CORPUS / rel).read_text(encoding="utf-8", errors="replace")) == kind
 
 
+@pytest.mark.corpus
 def test_corpus_is_there():
     assert len(corpus_cases()) >= 40
 

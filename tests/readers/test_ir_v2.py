@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from ipaddress import IPv4Network as N4, IPv6Address as A6, IPv6Network as N6, ip_address
+from ipaddress import IPv4Network as N4
+from ipaddress import IPv6Address as A6
+from ipaddress import IPv6Network as N6
+from ipaddress import ip_address
 
 import jsonschema
 import pytest
@@ -15,9 +18,29 @@ from tests.conftest import ROOT
 from vpncc import aws_defaults
 from vpncc.errors import InputError
 from vpncc.ir import (
-    SCHEMA_VERSION, Accepted, AcceptedSource, AwsOptions, Connection, ConnectionOptions, DpdTimeoutAction,
-    Encryption as E, IkeVersion as V, InsideIpVersion, Integrity as H, LogOptions, LogOutputFormat, OutsideIpType,
-    StartupAction, StaticRoute, from_dict,
+    SCHEMA_VERSION,
+    Accepted,
+    AcceptedSource,
+    AwsOptions,
+    Connection,
+    ConnectionOptions,
+    DpdTimeoutAction,
+    InsideIpVersion,
+    LogOptions,
+    LogOutputFormat,
+    OutsideIpType,
+    StartupAction,
+    StaticRoute,
+    from_dict,
+)
+from vpncc.ir import (
+    Encryption as E,
+)
+from vpncc.ir import (
+    IkeVersion as V,
+)
+from vpncc.ir import (
+    Integrity as H,
 )
 from vpncc.readers import aws_generic, aws_json, aws_xml, ir_json
 from vpncc.readers.ir_schema import schema

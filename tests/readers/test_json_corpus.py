@@ -16,13 +16,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from ipaddress import ip_network
 
 import pytest
 
-from ipaddress import ip_network
-
 from vpncc.ir import (
-    Accepted, AcceptedSource, Encryption as E, Gateway, GatewayKind, Integrity as H, Routing, StaticRoute,
+    Accepted,
+    AcceptedSource,
+    Gateway,
+    GatewayKind,
+    Routing,
+    StaticRoute,
+)
+from vpncc.ir import (
+    Encryption as E,
+)
+from vpncc.ir import (
+    Integrity as H,
 )
 from vpncc.readers import aws_json, aws_json_options, aws_xml
 
@@ -121,7 +131,7 @@ def test_tunnel_options_override_the_embedded_xml(shared):
         (E.AES128_GCM_16,), (H.SHA2_512,), (14, 15, 16))
     # everything else equals the embedded XML: only the proposal lists were overridden
     expected = []
-    for xt, jt in zip(xconn.tunnels, conn.tunnels):
+    for xt, jt in zip(xconn.tunnels, conn.tunnels, strict=False):
         expected.append(replace(xt, ike=replace(xt.ike, encryption=jt.ike.encryption, integrity=jt.ike.integrity,
                                                 dh_groups=jt.ike.dh_groups, allowed_versions=jt.ike.allowed_versions),
                                 ipsec=replace(xt.ipsec, encryption=jt.ipsec.encryption,

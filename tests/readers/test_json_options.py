@@ -4,14 +4,28 @@ AWS's defaults, the accepted shapes, and errors with line/column."""
 from __future__ import annotations
 
 import json
-from ipaddress import IPv4Address as A, IPv4Interface as I, IPv6Interface as I6
+from ipaddress import IPv4Address as A
+from ipaddress import IPv4Interface as I
+from ipaddress import IPv6Interface as I6
 
 import pytest
 
 from vpncc.errors import InputError
 from vpncc.ir import (
-    Accepted, AcceptedSource, Dpd, DpdTimeoutAction, Encryption as E, GatewayKind, IkeVersion, Integrity as H,
-    Routing, StartupAction,
+    Accepted,
+    AcceptedSource,
+    Dpd,
+    DpdTimeoutAction,
+    GatewayKind,
+    IkeVersion,
+    Routing,
+    StartupAction,
+)
+from vpncc.ir import (
+    Encryption as E,
+)
+from vpncc.ir import (
+    Integrity as H,
 )
 from vpncc.readers import aws_json, aws_json_options
 

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address as A, IPv4Interface as I, IPv6Interface as I6
+from ipaddress import IPv4Address as A
+from ipaddress import IPv4Interface as I
+from ipaddress import IPv6Interface as I6
 
 import pytest
 
 from vpncc.errors import InputError
 from vpncc.ir import (
-    Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, InsideV6, Integrity, Ipsec,
-    NegotiationMode, Outside, Position, Routing, Source, Tunnel, Warning,
+    Bgp,
+    Connection,
+    Dpd,
+    Encryption,
+    Gateway,
+    GatewayKind,
+    Ike,
+    IkeVersion,
+    Inside,
+    InsideV6,
+    Integrity,
+    Ipsec,
+    NegotiationMode,
+    Outside,
+    Position,
+    Routing,
+    Source,
+    Tunnel,
+    Warning,
 )
 from vpncc.readers import aws_xml
 

@@ -9,7 +9,7 @@ from ipaddress import IPv4Address as A
 import pytest
 
 from vpncc.errors import InputError
-from vpncc.ir import Encryption, GatewayKind, Integrity, IkeVersion, Routing
+from vpncc.ir import Encryption, GatewayKind, IkeVersion, Integrity, Routing
 from vpncc.readers import aws_xml
 
 PSK1 = "Example.Key_Tunnel1.abcdefgh"

@@ -318,5 +318,10 @@ def check_release(backend: Backend, release: str | None) -> None:
 
 def check_supported(backend: Backend, conn: Connection, profile: "Profile", options: RenderOptions) -> None:
     items = backend.unsupported(conn, profile, options)
+    cert = [t.number for t in conn.tunnels if getattr(t.ike, "auth", "psk") == "certificate"]
+    if cert and not getattr(backend, "certificate_auth", False) and not any("certif" in i for i in items):
+        # ACM private CA certificates (no PSK): a backend renders them only when it declares it can
+        items.append(f"tunnel {', '.join(map(str, cert))}: certificate authentication (AWS private CA; "
+                     f"{backend.name} compiles pre-shared keys only)")
     if items:
         raise UnsupportedFeature(backend.name, items)

@@ -20,6 +20,7 @@ import tempfile
 import time
 from typing import IO
 
+from ..atomic import write_atomic
 from ..ir import Routing
 from . import customer, emulator
 from .daemons import Bird, Charon, Frr, bgp_evidence, cause_from_logs, evidence
@@ -144,9 +145,8 @@ class Lab:
             if not c.ready():
                 raise LabError(f"charon in {c.ns} did not start: {_tail(c.dir + '/stdout.log')}")
             f = f"{c.dir}/swanctl.conf"
-            with open(f, "w", encoding="utf-8") as fh:
-                fh.write(emulator.swanctl(t, p.aws, psk=t.ike.psk or "", customer=str(t.outside.customer),
-                                          aws=str(t.outside.aws)))
+            write_atomic(f, emulator.swanctl(t, p.aws, psk=t.ike.psk or "", customer=str(t.outside.customer),
+                                             aws=str(t.outside.aws)))   # holds the key: 0600
             c.load(self.runner, f)
         # customer side: one charon per tunnel, started one after the other so that tunnel i gets ipsec<i>
         tuning, notes = customer.charon_settings(p.files)
@@ -163,16 +163,12 @@ class Lab:
                                                             lab_script=lab_script, ifmap=self.tun)
                 c.legacy_conf = f"{c.dir}/ipsec.conf"
                 c.legacy_secrets = f"{c.dir}/ipsec.secrets"
-                with open(c.legacy_conf, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                with open(c.legacy_secrets, "w", encoding="utf-8") as fh:
-                    fh.write(bundle.secrets or "")
-                os.chmod(c.legacy_secrets, 0o600)
+                write_atomic(c.legacy_conf, text)
+                write_atomic(c.legacy_secrets, bundle.secrets or "")
             else:
                 text, name = customer.swanctl_for_tunnel(bundle.main, aws_addr, script_path=script_path,
                                                          lab_script=lab_script, ifmap=self.tun)
-                with open(f"{c.dir}/swanctl.conf", "w", encoding="utf-8") as fh:
-                    fh.write(text)
+                write_atomic(f"{c.dir}/swanctl.conf", text)   # the connection's keys: 0600
             if name is None:
                 res = self.report.tunnels[i]
                 res.phase, res.cause = "config", f"the configuration has no connection to AWS endpoint {aws_addr}"

@@ -34,6 +34,9 @@ import json
 from dataclasses import replace
 from typing import Any, Iterator
 
+#: a position in the JSON document: keys and list indexes from the root
+Path_ = tuple[Any, ...]
+
 from ..errors import InputError
 from ..ir import Connection, Source
 from . import aws_json
@@ -72,9 +75,9 @@ class _Ctx(Ctx):
 
     def __init__(self, text: str, path: str | None) -> None:
         super().__init__(text, path)
-        self.alias: dict[tuple, tuple] = {}
+        self.alias: dict[Path_, Path_] = {}
 
-    def pos(self, jpath: tuple):
+    def pos(self, jpath: Path_) -> Any:
         for n in range(len(jpath), 0, -1):
             real = self.alias.get(jpath[:n])
             if real is not None:
@@ -95,7 +98,7 @@ def _block(v: Any) -> Any:
     return v
 
 
-def _api_object(values: dict, real: tuple, ctx: _Ctx, syn: tuple) -> dict:
+def _api_object(values: dict[str, Any], real: Path_, ctx: _Ctx, syn: Path_) -> dict[str, Any]:
     """The API's VpnConnection for one resource's attribute values (``real``: their JSON path)."""
     obj: dict[str, Any] = {}
     opts: dict[str, Any] = {}
@@ -112,7 +115,7 @@ def _api_object(values: dict, real: tuple, ctx: _Ctx, syn: tuple) -> dict:
     if isinstance(routes, list) and routes:
         obj["Routes"] = routes
         ctx.alias[syn + ("Routes",)] = real + ("routes",)
-    tunnels = []
+    tunnels: list[Any] = []
     for n in (1, 2):
         entry: dict[str, Any] = {}
         for suffix, api in _TUNNEL.items():
@@ -134,7 +137,7 @@ def _api_object(values: dict, real: tuple, ctx: _Ctx, syn: tuple) -> dict:
     return obj
 
 
-def _module_resources(module: Any, jp: tuple) -> Iterator[tuple[tuple, dict]]:
+def _module_resources(module: Any, jp: Path_) -> Iterator[tuple[Path_, dict[str, Any]]]:
     """(path of ``values``, values) of every aws_vpn_connection in a show -json module, child modules too."""
     if not isinstance(module, dict):
         return
@@ -150,7 +153,7 @@ def _looks_like_connection(v: Any) -> bool:
     return isinstance(v, dict) and ("customer_gateway_configuration" in v or "tunnel1_address" in v)
 
 
-def _outputs(data: dict) -> Iterator[tuple[tuple, Any]]:
+def _outputs(data: dict[str, Any]) -> Iterator[tuple[Path_, Any]]:
     """``terraform output -json``: {name: {sensitive, type, value}}; a value may be a whole resource, a map
     or list of them (for_each/count), or the customer_gateway_configuration XML string."""
     for name, out in data.items():
@@ -169,7 +172,7 @@ def _outputs(data: dict) -> Iterator[tuple[tuple, Any]]:
                     yield jp + (i,), item
 
 
-def _resources(data: Any, ctx: _Ctx) -> Iterator[tuple[tuple, Any]]:
+def _resources(data: Any, ctx: _Ctx) -> Iterator[tuple[Path_, Any]]:
     if not isinstance(data, dict):
         raise ctx.err("the Terraform JSON is not an object", ())
     if isinstance(data.get("values"), dict):                          # terraform show -json (state)

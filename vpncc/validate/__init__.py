@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..ir import Connection
+    from ..profile import Profile
+    from .report import Report
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __call__(self, conn: "Connection", vendor: str, config_text: str, *, profile: "Profile | None" = None,
+                 path: str | None = None) -> "Report":
+        """Validate one device config (text) against one connection; returns a
+        :class:`vpncc.validate.report.Report`. Raises :class:`vpncc.errors.InputError` for text that is
+        not this vendor's config and :class:`vpncc.errors.UsageError` for an unknown vendor."""
         from .compare import validate
 
-        return validate(*args, **kwargs)
+        return validate(conn, vendor, config_text, profile=profile, path=path)
 
 
 sys.modules[__name__].__class__ = _CallableModule

@@ -21,7 +21,12 @@ from __future__ import annotations
 
 from ..ir import Connection, GatewayKind, Routing, Tunnel
 from ..readers.aws_generic_names import (
-    ENCRYPTION_TEXT, IKE_INTEGRITY_TEXT, IKE_VERSION_TEXT, IPSEC_INTEGRITY_TEXT, dh_text, pfs_text,
+    ENCRYPTION_TEXT,
+    IKE_INTEGRITY_TEXT,
+    IKE_VERSION_TEXT,
+    IPSEC_INTEGRITY_TEXT,
+    dh_text,
+    pfs_text,
 )
 
 RULE = "=" * 80

@@ -10,12 +10,14 @@ from typing import Any
 from vpncc.backends import base
 from vpncc.compiler import compile as compile_
 from vpncc.compiler import resolve_profile
-from vpncc.ir import AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Connection, Encryption, IkeVersion, Integrity, Routing
+from vpncc.ir import AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Connection, IkeVersion, Routing
 from vpncc.profile import Profile
 from vpncc.validate.compare import compare
 
+# --crypto file: the compiled config offers the IR's own suite, so a mutation of what AWS accepts is
+# measured against exactly what the config offers (the round trip covers every mode)
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
-                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
+                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")], crypto="file")
 
 
 def findings(conn: Connection, vendor: str, text: str, profile: Profile = PROFILE):

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.conftest import SAMPLES
 from vpncc.backends import base
 from vpncc.compiler import compile as compile_
 from vpncc.errors import UnsupportedFeature
@@ -17,11 +18,9 @@ from vpncc.readers import load_one
 from vpncc.running import RunningConflict
 from vpncc.validate.compare import compare
 
-from tests.conftest import SAMPLES
-
 NETS = [ipaddress.IPv4Network("10.10.0.0/16")]
 VPC = [ipaddress.IPv4Network("10.0.0.0/16")]
-PROFILE = Profile(local_networks=NETS, remote_networks=VPC)
+PROFILE = Profile(local_networks=NETS, remote_networks=VPC, crypto="file")  # the IKEv1 example suite
 #: the ASA before any AWS connection: its outside and inside interfaces
 BASE = """hostname asa1
 interface GigabitEthernet0/0
@@ -49,7 +48,8 @@ def first(sample: str = "bgp-vgw-ikev1-2022.txt"):
 def second(conn):
     """Another VPN connection from the same customer gateway: other AWS endpoints, inside /30s and id."""
     ts = []
-    for t, (aws, cidr) in zip(conn.tunnels, (("203.0.113.91", "169.254.90.0/30"), ("203.0.113.92", "169.254.91.0/30"))):
+    for t, (aws, cidr) in zip(conn.tunnels, (("203.0.113.91", "169.254.90.0/30"), ("203.0.113.92", "169.254.91.0/30")),
+                              strict=True):
         net = ipaddress.IPv4Network(cidr)
         cust, awsi = ipaddress.IPv4Interface(f"{net[2]}/30"), ipaddress.IPv4Interface(f"{net[1]}/30")
         bgp = replace(t.bgp, neighbor=awsi.ip) if t.bgp else None
@@ -188,3 +188,39 @@ def test_nat_compile_keeps_the_device_address_and_validates_clean():
     assert "VPN112" in {f.rule for f in found}
     with pytest.raises(RunningConflict, match="not an address of outside"):
         compile_(first(), "cisco-asa", prof, running=BASE)
+
+
+def test_remediation_of_a_missing_tunnel_keeps_the_devices_group_policy_and_bgp():
+    """The rebuilt tunnel 2 uses the group-policy tunnel 1 has (its vpn-filter stays in force), writes no
+    group-policy of its own and no bgp router-id into the running BGP process."""
+    from pathlib import Path
+
+    from tests.backends.cisco.cisco_test_helpers import apply
+    from vpncc.validate.compare import validate
+
+    suite = Path(__file__).resolve().parents[2] / "conformance" / "cisco-asa" / "wrong" / "single-tunnel.cfg"
+    running = suite.read_text().replace(
+        "tunnel-group 198.51.100.7 type ipsec-l2l\n",
+        "access-list AWS-FILTER extended permit ip 10.0.0.0 255.255.0.0 10.10.0.0 255.255.0.0\n"
+        "group-policy AWS-GP internal\ngroup-policy AWS-GP attributes\n vpn-filter value AWS-FILTER\n"
+        " vpn-tunnel-protocol ikev1\n"
+        "tunnel-group 198.51.100.7 type ipsec-l2l\ntunnel-group 198.51.100.7 general-attributes\n"
+        " default-group-policy AWS-GP\n")
+    conn = first()
+    report = validate(conn, "cisco-asa", running, profile=PROFILE)
+    assert "VPN101" in {f.rule for f in report.findings}
+    backend = base.get("cisco-asa")
+    fix = backend.remediation(report.findings, conn, PROFILE, backend.read(running))
+    assert "default-group-policy AWS-GP" in fix
+    assert not re.search(r"(?m)^group-policy ", fix) and "bgp router-id" not in fix
+    fixed = apply(running, fix)
+    assert problems(conn, fixed) == []
+
+
+def test_the_reader_sees_the_inbound_limit():
+    out = body(compile_(first(), "cisco-asa", PROFILE))
+    dev = base.get("cisco-asa").read(BASE + out, "asa.cfg")
+    assert [nb["inbound_limit"].value for nb in dev.bgp_neighbors] == [True, True]
+    bare = "\n".join(x for x in out.splitlines() if "maximum-prefix" not in x) + "\n"
+    assert [nb["inbound_limit"].value for nb in base.get("cisco-asa").read(BASE + bare, "asa.cfg").bgp_neighbors] \
+        == [False, False]

@@ -10,9 +10,10 @@ import os
 
 import pytest
 
+from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
+
 from ...strategies import sample_connection
 from .cisco_test_helpers import compiled
-from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 
 
 def _need(module: str):
@@ -45,9 +46,11 @@ CONNS = {
 def test_ios_bgp_parses_with_ansible_cisco_ios(case):
     _need("ansible_collections.cisco.ios")
     from ansible_collections.cisco.ios.plugins.module_utils.network.ios.rm_templates.bgp_address_family import (
-        Bgp_address_familyTemplate)
+        Bgp_address_familyTemplate,
+    )
     from ansible_collections.cisco.ios.plugins.module_utils.network.ios.rm_templates.bgp_global import (
-        Bgp_globalTemplate)
+        Bgp_globalTemplate,
+    )
 
     text = compiled(CONNS[case], "cisco-ios")
     bgp = _stanzas(text, "router bgp")
@@ -72,7 +75,8 @@ def test_ios_bgp_parses_with_ansible_cisco_ios(case):
 def test_ios_interfaces_parse_with_ansible_cisco_ios():
     _need("ansible_collections.cisco.ios")
     from ansible_collections.cisco.ios.plugins.module_utils.network.ios.rm_templates.l3_interfaces import (
-        L3_interfacesTemplate)
+        L3_interfacesTemplate,
+    )
 
     text = compiled(CONNS["v1"], "cisco-ios")
     parsed = L3_interfacesTemplate(lines=_stanzas(text, "interface").splitlines()).parse()

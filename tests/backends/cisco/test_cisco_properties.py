@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from .cisco_test_helpers import compiled, expressed, findings, mutations, supported
-from ...strategies import connections
 from vpncc.ir import IkeVersion, Routing
+
+from ...strategies import connections
+from .cisco_test_helpers import compiled, expressed, findings, mutations, supported
 
 VENDORS = ("cisco-ios", "cisco-asa")
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,

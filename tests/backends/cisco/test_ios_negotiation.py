@@ -15,7 +15,8 @@ from vpncc.backends import base
 from vpncc.backends.cisco_ios.prep import type7_decode, type7_encode
 from vpncc.compiler import compile as compile_
 from vpncc.errors import UnsupportedFeature, UsageError
-from vpncc.ir import Encryption as E, Integrity as I
+from vpncc.ir import Encryption as E
+from vpncc.ir import Integrity as I
 from vpncc.profile import Profile
 from vpncc.validate.compare import compare
 from vpncc.validate.negotiation import Proposal

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from tests.conftest import SAMPLES
 from vpncc.backends import base
 from vpncc.compiler import compile as compile_
 from vpncc.errors import UsageError
@@ -18,10 +19,9 @@ from vpncc.readers import load_one
 from vpncc.running import RunningConflict
 from vpncc.validate.compare import compare
 
-from tests.conftest import SAMPLES
-
 NETS = [ipaddress.IPv4Network("10.10.0.0/16")]
-PROFILE = Profile(local_networks=NETS, remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
+PROFILE = Profile(local_networks=NETS, remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")],
+                  crypto="file")  # the IKEv1 example suite: ISAKMP policies to allocate
 #: the router before any AWS connection: its WAN and LAN interfaces
 BASE = """hostname edge1
 !
@@ -41,7 +41,7 @@ def first() -> object:
 def second(conn) -> object:
     """Another VPN connection from the same customer gateway: other AWS endpoints, inside /30s and id."""
     ts = []
-    for t, (aws, cidr) in zip(conn.tunnels, (("203.0.113.91", "169.254.90.0/30"), ("203.0.113.92", "169.254.91.0/30"))):
+    for t, (aws, cidr) in zip(conn.tunnels, (("203.0.113.91", "169.254.90.0/30"), ("203.0.113.92", "169.254.91.0/30")), strict=False):
         net = ipaddress.IPv4Network(cidr)
         cust, awsi = (ipaddress.IPv4Interface(f"{net[2]}/30"), ipaddress.IPv4Interface(f"{net[1]}/30"))
         ts.append(replace(t, outside=replace(t.outside, aws=ipaddress.IPv4Address(aws)),
@@ -146,8 +146,8 @@ def test_backend_without_allocation_refuses_running():
             return {"x": ""}
 
         def read(self, text, path=None):
-            from vpncc.validate.model import DeviceConfig
             from vpncc.running import Inventory
+            from vpncc.validate.model import DeviceConfig
 
             d = DeviceConfig(vendor="plain", path=path)
             d.inventory = Inventory()
@@ -241,3 +241,22 @@ def test_cli_running_option(tmp_path, capsys):
     assert rc == 2 and "already configured" in capsys.readouterr().err   # the same connection again
     rc = main(["compile", str(SAMPLES / "bgp-vgw-ikev1-2022.txt"), "--vendor", "juniper", "--running", str(running)])
     assert rc == 2 and "not Juniper" in capsys.readouterr().err   # the running config is another vendor's
+
+
+def test_ikev2_second_connection_joins_the_policy_of_its_local_address():
+    """IOS takes ONE IKEv2 policy per local address: a second `crypto ikev2 policy ... match address local`
+    for the same address would leave one connection's proposals unused. With --running the device's
+    policy gets the new proposals (named in the header as a change outside these tunnels)."""
+    from vpncc.ir import Encryption
+
+    prof = replace(PROFILE, crypto="recommended")
+    c1 = first()
+    c2 = second(first())
+    c2 = replace(c2, tunnels=tuple(replace(t, accepted=replace(t.accepted, ike_encryption=(Encryption.AES128,)))
+                                   for t in c2.tunnels))
+    running = BASE + body(compile_(c1, "cisco-ios", prof))
+    out2 = compile_(c2, "cisco-ios", prof, running=running)
+    after = running + body(out2)
+    assert re.findall(r"(?m)^crypto ikev2 policy (\S+)$", after) == ["vpn-0a1b2c3d4e5f60718"] * 2
+    assert "crypto ikev2 policy vpn-0a1b2c3d4e5f60718: the device's policy for 192.0.2.10 gets" in out2
+    assert problems(c1, after, prof) == [] and problems(c2, after, prof) == []

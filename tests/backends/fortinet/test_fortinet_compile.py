@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import vpncc
+from tests.conftest import sample_paths
 from vpncc.backends import base
 from vpncc.backends.fortinet import names
 from vpncc.backends.fortinet.render import quote, tunnel_names
@@ -17,7 +18,6 @@ from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 from vpncc.profile import Profile
 
 from ...strategies import sample_connection
-from tests.conftest import sample_paths
 
 ROOT = Path(__file__).resolve().parents[3]
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import re
 
+import ansible_collections.fortinet.fortios  # noqa: E402,F401
+
+# the checkers are test dependencies: a missing one must fail here, never skip
+import anyconfig  # noqa: E402,F401
+import hfortix_fortios  # noqa: E402,F401
 import pytest
 
+from tests.conftest import sample_paths
 from vpncc.backends.fortinet import names
 from vpncc.backends.fortinet.fortios_config import build, parser, prefilter
 
 from .fortios_schema_check import check
-from tests.conftest import sample_paths
-
 from .test_fortinet_compile import VARIANTS, compile_
-
-# the checkers are test dependencies: a missing one must fail here, never skip
-import anyconfig  # noqa: E402,F401
-import ansible_collections.fortinet.fortios  # noqa: E402,F401
-import hfortix_fortios  # noqa: E402,F401
 
 TABLES = {"vpn ipsec phase1-interface", "vpn ipsec phase2-interface", "system interface", "firewall address",
           "firewall policy"}

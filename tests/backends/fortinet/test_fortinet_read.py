@@ -9,8 +9,23 @@ import pytest
 from vpncc.backends import base
 from vpncc.backends.fortinet.fortios_config import build, parser, prefilter
 from vpncc.errors import InputError
-from vpncc.ir import (Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, Integrity,
-                      Ipsec, NegotiationMode, Outside, Routing, Tunnel)
+from vpncc.ir import (
+    Bgp,
+    Connection,
+    Dpd,
+    Encryption,
+    Gateway,
+    GatewayKind,
+    Ike,
+    IkeVersion,
+    Inside,
+    Integrity,
+    Ipsec,
+    NegotiationMode,
+    Outside,
+    Routing,
+    Tunnel,
+)
 from vpncc.validate.compare import validate
 
 READ = base.get("fortinet").read
@@ -225,8 +240,8 @@ def test_aws_fortigate_example_validates_without_errors(shared) -> None:
 # -- speed ----------------------------------------------------------------------------------------
 
 def _big_backup(n_lines: int) -> str:
-    from tests.strategies import sample_connection
     import vpncc
+    from tests.strategies import sample_connection
     from vpncc.profile import Profile
 
     vpn = vpncc.compile(sample_connection(), "fortinet", Profile(local_networks=[ipaddress.IPv4Network("10.1.0.0/16")]))

@@ -9,14 +9,13 @@ from dataclasses import replace
 
 import pytest
 
+from tests.conftest import SAMPLES
 from vpncc.backends import base
 from vpncc.compiler import compile as compile_
 from vpncc.profile import Profile
 from vpncc.readers import load_one
 from vpncc.running import RunningConflict
 from vpncc.validate.compare import compare
-
-from tests.conftest import SAMPLES
 
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
                   remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
@@ -43,7 +42,7 @@ def second(conn):
     """Another VPN connection from the same customer gateway: other AWS endpoints, inside /30s and a
     connection id whose FortiOS short name would be the same as the first one's (same last 8 digits)."""
     ts = []
-    for t, (aws, cidr) in zip(conn.tunnels, (("203.0.113.91", "169.254.90.0/30"), ("203.0.113.92", "169.254.91.0/30"))):
+    for t, (aws, cidr) in zip(conn.tunnels, (("203.0.113.91", "169.254.90.0/30"), ("203.0.113.92", "169.254.91.0/30")), strict=False):
         net = ipaddress.IPv4Network(cidr)
         cust, awsi = ipaddress.IPv4Interface(f"{net[2]}/30"), ipaddress.IPv4Interface(f"{net[1]}/30")
         ts.append(replace(t, outside=replace(t.outside, aws=ipaddress.IPv4Address(aws)),

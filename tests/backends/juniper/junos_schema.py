@@ -91,7 +91,7 @@ class Walk:
 def _srx_only(tokens: list[str]) -> str | None:
     for pattern, values in SRX_ONLY:
         n = len(pattern)
-        if len(tokens) >= n + 1 and all(p == "*" or p == t for p, t in zip(pattern, tokens)):
+        if len(tokens) >= n + 1 and all(p == "*" or p == t for p, t in zip(pattern, tokens, strict=False)):
             if values is None or (len(tokens) == n + 1 and tokens[n] in values):
                 return f"SRX-only statement {' '.join(pattern)} {tokens[n]}"
     return None

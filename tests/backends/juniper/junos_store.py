@@ -17,7 +17,7 @@ SRX_SINGLE = (
 
 def _srx_single(tokens: tuple[str, ...]) -> int | None:
     for pat in SRX_SINGLE:
-        if len(tokens) == len(pat) + 1 and all(p in ("*", t) for p, t in zip(pat, tokens)):
+        if len(tokens) == len(pat) + 1 and all(p in ("*", t) for p, t in zip(pat, tokens, strict=False)):
             return len(pat)
     return None
 

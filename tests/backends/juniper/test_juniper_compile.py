@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 import vpncc
+from tests.conftest import sample_paths
 from vpncc.backends import base
 from vpncc.errors import MissingValue, UnsupportedFeature
 from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 from vpncc.profile import Profile
 
 from ...strategies import sample_connection
-from tests.conftest import sample_paths
 
 ROOT = Path(__file__).resolve().parents[3]
 #: the goldens render the AWS file's own suite (--crypto file); RECOMMENDED below covers the default mode

@@ -12,12 +12,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import vpncc
+from tests.conftest import sample_paths
 from vpncc.backends.juniper.syntax import to_set_lines
 
 from ...strategies import connections
 from .junos_schema import UNVERIFIED_HIERARCHIES, check_set_text, walk_line
-from tests.conftest import sample_paths
-
 from .test_juniper_compile import PROFILE, VARIANTS
 from .test_juniper_properties import supported
 

@@ -9,16 +9,16 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from ...strategies import connections, sample_connection
 
 from vpncc.backends import base
 from vpncc.compiler import compile as compile_conn
 from vpncc.compiler import resolve_profile
-from vpncc.ir import AWS_ENCRYPTION, AWS_INTEGRITY, DH_GROUPS, Encryption, IkeVersion, Integrity, Routing
+from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 from vpncc.profile import Profile
 from vpncc.validate.compare import compare
 
 from ...properties.test_backend_properties import MUTATIONS
+from ...strategies import connections, sample_connection
 
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
                   remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])

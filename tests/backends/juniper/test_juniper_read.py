@@ -14,8 +14,23 @@ import vpncc
 from vpncc.backends import base
 from vpncc.backends.juniper.syntax import to_set_lines
 from vpncc.errors import InputError
-from vpncc.ir import (Bgp, Connection, Dpd, Encryption, Gateway, GatewayKind, Ike, IkeVersion, Inside, Integrity,
-                      Ipsec, NegotiationMode, Outside, Routing, Tunnel)
+from vpncc.ir import (
+    Bgp,
+    Connection,
+    Dpd,
+    Encryption,
+    Gateway,
+    GatewayKind,
+    Ike,
+    IkeVersion,
+    Inside,
+    Integrity,
+    Ipsec,
+    NegotiationMode,
+    Outside,
+    Routing,
+    Tunnel,
+)
 from vpncc.profile import Profile
 
 from ...strategies import sample_connection

@@ -9,15 +9,14 @@ from dataclasses import replace
 
 import pytest
 
+from tests.backends.cisco.test_asa_safe_changes import second
+from tests.conftest import SAMPLES
 from vpncc.backends import base
 from vpncc.compiler import compile as compile_
 from vpncc.profile import Profile
 from vpncc.readers import load_one
 from vpncc.running import RunningConflict
 from vpncc.validate.compare import compare
-
-from tests.conftest import SAMPLES
-from tests.backends.cisco.test_asa_safe_changes import second
 
 NETS = [ipaddress.IPv4Network("10.10.0.0/16")]
 PROFILE = Profile(local_networks=NETS, remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
@@ -155,9 +154,17 @@ def test_nat_compile_sends_from_the_device_address_with_the_public_identity():
     prof = replace(PROFILE, local_address=ipaddress.IPv4Address("10.0.0.10"))
     running = base_for(c, "10.0.0.10")
     out = compile_(c, "juniper", prof, running=running)
-    assert f"local-address 10.0.0.10" in out and f"local-identity inet {c.tunnels[0].outside.customer}" in out
+    assert "local-address 10.0.0.10" in out and f"local-identity inet {c.tunnels[0].outside.customer}" in out
     found = [f for f in compare(c, read(running + body(out)), prof) if getattr(f, "category", None) != "security"]
     assert [f.rule for f in found if f.severity.value in ("error", "warning")] == []
     assert "VPN112" in {f.rule for f in found}
     with pytest.raises(RunningConflict, match="not an address of ge-0/0/0.0"):
         compile_(c, "juniper", prof, running=base_for(c))
+
+
+def test_the_reader_sees_the_inbound_limit():
+    dev = read(base_for(first()) + body(compile_(first(), "juniper", PROFILE)))
+    assert [nb["inbound_limit"].value for nb in dev.bgp_neighbors] == [True, True]
+    bare = read(base_for(first()) + "\n".join(l for l in body(compile_(first(), "juniper", PROFILE)).splitlines()
+                                              if "prefix-limit" not in l) + "\n")
+    assert [nb["inbound_limit"].value for nb in bare.bgp_neighbors] == [False, False]

@@ -11,6 +11,7 @@ import defusedxml.ElementTree as DET
 import pytest
 
 import vpncc
+from tests.conftest import sample_paths
 from vpncc.backends import base
 from vpncc.backends.pfsense.xmlwrite import escape, survives_pfsense, xml1_decode
 from vpncc.errors import MissingValue, UnsupportedFeature, UsageError
@@ -19,7 +20,6 @@ from vpncc.profile import Profile
 
 from ...strategies import sample_connection
 from .pfsense_helpers import BASE, PROFILE, ROOT, local_findings, to_php
-from tests.conftest import sample_paths
 
 VARIANTS = {
     "bgp-ikev1-classic": sample_connection(),
@@ -254,7 +254,7 @@ def test_aws_pfsense_guide_values(shared: Path) -> None:
     # GUI label -> config.xml value (vpn_ipsec_phase1.php / vpn_ipsec_phase2.php option values)
     gui = {"V1": "ikev1", "IPv4": "inet", "WAN": "wan", "Mutual PSK": "pre_shared_key", "Main": "main",
            "Peer IP address": "peeraddress", "Auto": "on", "ESP": "esp"}
-    for g, p1, p2 in zip(guide, p1s, p2s):
+    for g, p1, p2 in zip(guide, p1s, p2s, strict=False):
         assert p1.findtext("iketype") == gui[g["p1/key exchange version"]]
         assert p1.findtext("protocol") == gui[g["p1/internet protocol"]]
         assert p1.findtext("interface") == gui[g["p1/interface"]]

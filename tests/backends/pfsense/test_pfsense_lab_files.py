@@ -114,7 +114,7 @@ def test_the_changes_at_the_settings_level(name: str) -> None:
     diff = {k: (before.get(k), after.get(k)) for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     v1 = conn.tunnels[0].ike.version is IkeVersion.IKEV1
     expected = {}
-    for i, t in enumerate(conn.tunnels, 1):
+    for i, _t in enumerate(conn.tunnels, 1):
         child = ("connections", f"con{i}", "children", f"con{i}_{i}" if v1 else f"con{i}")
         prefix = re.sub(r"[^A-Za-z0-9._-]", "-", conn.vpn_connection_id or "")
         expected[child + ("policies",)] = ("no", "yes")

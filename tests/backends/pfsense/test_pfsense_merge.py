@@ -15,7 +15,7 @@ from vpncc.errors import InputError
 from vpncc.ir import Routing
 
 from ...strategies import sample_connection
-from .pfsense_helpers import BASE, PROFILE, local_findings, to_php, plain_values
+from .pfsense_helpers import BASE, PROFILE, local_findings, plain_values, to_php
 
 BASE_TEXT = BASE.read_text(encoding="utf-8")
 

@@ -13,7 +13,9 @@ import pytest
 import vpncc
 from vpncc.backends import base
 from vpncc.errors import UsageError
-from vpncc.ir import Encryption as E, IkeVersion, Integrity as I, Routing
+from vpncc.ir import Encryption as E
+from vpncc.ir import IkeVersion, Routing
+from vpncc.ir import Integrity as I
 
 from ...strategies import sample_connection
 from .pfsense_helpers import BASE, PROFILE, from_php, to_php

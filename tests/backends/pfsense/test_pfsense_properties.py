@@ -15,7 +15,7 @@ from vpncc.compiler import resolve_profile
 from vpncc.ir import Routing
 
 from ...strategies import connections
-from .pfsense_helpers import BASE, PROFILE, local_findings
+from .pfsense_helpers import BASE, PROFILE
 
 B = base.get("pfsense")
 BASE_TEXT = BASE.read_text(encoding="utf-8")

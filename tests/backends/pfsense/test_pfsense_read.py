@@ -92,9 +92,9 @@ def test_any_order_any_ikeid() -> None:
     ren = {"1": "41", "2": "17"}
     for p in ipsec["phase1"] + ipsec["phase2"]:
         p["ikeid"] = ren[p["ikeid"]]
-    for p, r in zip(ipsec["phase2"], ("9", "5")):
+    for p, r in zip(ipsec["phase2"], ("9", "5"), strict=False):
         p["reqid"] = r
-    for i, r in zip(("opt1", "opt2"), ("9", "5")):
+    for i, r in zip(("opt1", "opt2"), ("9", "5"), strict=False):
         php["pfsense"]["interfaces"][i]["if"] = f"ipsec{r}"
     ipsec["phase1"].reverse()
     ipsec["phase2"].reverse()

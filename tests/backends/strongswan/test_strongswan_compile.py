@@ -13,15 +13,14 @@ from pathlib import Path
 import pytest
 
 import vpncc
+from tests.conftest import sample_paths
+from tests.strategies import sample_connection
 from vpncc.backends import base
 from vpncc.backends.strongswan import names
 from vpncc.compiler import compile_files
 from vpncc.errors import MissingValue, UnsupportedFeature
 from vpncc.ir import Encryption, IkeVersion, Integrity, Routing
 from vpncc.profile import Profile
-
-from tests.conftest import sample_paths
-from tests.strategies import sample_connection
 
 #: the goldens hold the AWS file's own suite (--crypto file); RECOMMENDED below pins --crypto recommended
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
@@ -284,13 +283,6 @@ def test_ipsec_conf_parses_with_ipsecparse() -> None:
     assert c1["leftupdown"].endswith("updown vti1")
     assert conf[("conn", "vpn-0a1b2c3d4e5f60718-tunnel2")]["ike"] == "aes128-sha1-modp1024!"
 
-
-@pytest.mark.parametrize("sample", ["bgp-vgw-ikev1-2022.txt", "static-vgw-ikev2-2022.txt",
-                                    "bgp-tgw-ikev1-2022.txt"])
-def test_recommended_golden(sample: str, golden) -> None:
-    """--crypto recommended: IKEv2, AES-GCM first, SHA2-384/256, DH 20/19/14, in that order."""
-    conn = vpncc.parse(str(next(p for p in sample_paths() if p.name == sample)))
-    golden(f"strongswan/{Path(sample).stem}.recommended.txt", bundle(conn, profile=RECOMMENDED))
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

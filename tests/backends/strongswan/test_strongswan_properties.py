@@ -12,14 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vpncc
+from tests.conftest import sample_paths
+from tests.properties.test_backend_properties import HAND_MADE, MUTATION_BASES, MUTATIONS, PROFILE
+from tests.strategies import connections
 from vpncc.backends import base
 from vpncc.compiler import compile_files, resolve_profile
 from vpncc.errors import UnsupportedFeature
 from vpncc.ir import Connection
-
-from tests.conftest import sample_paths
-from tests.properties.test_backend_properties import HAND_MADE, MUTATION_BASES, MUTATIONS, PROFILE
-from tests.strategies import connections
 
 FORMATS = [("swanctl", "frr"), ("swanctl", "bird"), ("legacy", "frr"), ("networkd", "bird")]
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.properties.test_backend_properties import MUTATION_BASES, MUTATIONS, PROFILE
 from vpncc.backends import base
 from vpncc.backends.strongswan.read import split
 from vpncc.compiler import compile_files, resolve_profile
 from vpncc.validate.compare import compare
-
-from tests.properties.test_backend_properties import MUTATION_BASES, MUTATIONS, PROFILE
 
 B = base.get("strongswan")
 FORMATS = [("swanctl", "frr"), ("legacy", "frr"), ("swanctl", "bird"), ("networkd", "frr")]

@@ -20,6 +20,7 @@ NAMEIF_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
 
 class CiscoAsaBackend(Backend):
     name = "cisco-asa"
+    aliases = ("asa",)
     description = "Cisco ASA 9.8+ route-based VTI (IKEv1 or IKEv2, BGP or static); crypto maps with --format policy"
     comment_prefix = "!"
     #: both Cisco readers sniff IOS vs ASA themselves (vpncc.backends.cisco_common.util.sniff)

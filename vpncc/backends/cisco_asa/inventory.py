@@ -4,7 +4,8 @@ text (syntax.reindent), independent of which tunnels the reader recognised.
 Kinds (vpncc.running.Inventory): numbers ``ikev1-policy``, ``ikev2-policy``, ``tunnel`` (interface
 TunnelN), ``crypto-map:NAME`` (the sequence numbers of crypto map NAME), ``sysopt-tcpmss`` (the value of
 `sysopt connection tcpmss`); names ``nameif``, ``transform-set``, ``ipsec-proposal``, ``ipsec-profile``,
-``group-policy``, ``route-map``, ``prefix-list``, ``access-list``; peers: `tunnel-group ADDRESS` and crypto
+``group-policy``, ``route-map``, ``prefix-list``, ``access-list``, ``group-policy-of:PEER`` (the
+default-group-policy of tunnel-group PEER); peers: `tunnel-group ADDRESS` and crypto
 map `set peer` addresses. ``interfaces`` and the keys of ``crypto_maps`` / ``addresses`` are nameifs (what
 `tunnel source interface` and `crypto map ... interface` name).
 """
@@ -86,6 +87,10 @@ def inventory(text: str) -> Inventory:
                     iface_addr.append(ipaddress.IPv4Interface(f"{w[2]}/{w[3]}"))
                 except ValueError:
                     pass
+        elif head[:1] == ["tunnel-group"] and head[2:3] == ["general-attributes"] and len(head) > 1 \
+                and w[0] == "default-group-policy" and len(w) > 1:
+            # the group-policy a tunnel-group uses (remediation gives a new tunnel its sibling's)
+            names.setdefault(f"group-policy-of:{head[1]}", set()).add(w[1])
         elif head[:2] == ["router", "bgp"] and w[:2] == ["bgp", "router-id"] and len(w) > 2:
             rid = _ip(w[2])
     if head[:1] == ["interface"]:

@@ -11,7 +11,8 @@ from ..cisco_common.util import ip_or_none
 from . import names as N
 
 NEIGHBOR = trie("remote-as", "timers", "activate", "shutdown", "local-as", "description", "route-map",
-                "default-originate", "password", "ebgp-multihop", "prefix-list", "distribute-list", "filter-list")
+                "default-originate", "password", "ebgp-multihop", "prefix-list", "distribute-list", "filter-list",
+                "maximum-prefix")
 #: neighbor commands that filter what the ASA announces (`... out`)
 OUT_FILTERS = ("route-map", "prefix-list", "distribute-list", "filter-list")
 
@@ -53,6 +54,8 @@ def bgp_neighbors(bgp: list[Node], note: Callable[[Node, str], None], route_maps
                     d["shutdown"] = cc.line
                 elif cmd == "local-as" and len(words) > 3 and words[3].isdigit():
                     d["local_as"] = (int(words[3]), cc.line)
+                elif cmd == "maximum-prefix" and len(words) > 3 and words[3].isdigit():
+                    d["max_prefix"] = (int(words[3]), cc.line)
                 elif cmd in OUT_FILTERS and words[-1] == "out" and len(words) > 4:
                     d["out"] = (cmd, words[3], cc.line)
     out = []
@@ -77,6 +80,9 @@ def bgp_neighbors(bgp: list[Node], note: Callable[[Node, str], None], route_maps
                                                   note="" if name in defined else f"{kind} {name} is not defined")
         else:
             nb["outbound_filter"] = Obs(False, d["line"])
+        # `neighbor X maximum-prefix N`: what the ASA accepts from AWS is limited (VPN507 otherwise)
+        mp = d.get("max_prefix")
+        nb["inbound_limit"] = Obs(mp is not None and mp[0] > 0, mp[1] if mp else d["line"])
         if "shutdown" in d:
             nb["enabled"] = Obs(False, d["shutdown"])
         elif not d.get("activate"):

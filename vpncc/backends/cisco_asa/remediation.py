@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Sequence
 
-from dataclasses import replace
-
-from ...ir import Connection, Encryption as E, IkeVersion, Integrity as I, Routing, Tunnel
+from ...ir import Connection, IkeVersion, Routing, Tunnel
+from ...ir import Encryption as E
+from ...ir import Integrity as I
 from ...profile import Profile
 from ...validate.findings import Finding
 from ...validate.model import DeviceConfig, DeviceTunnel
@@ -71,9 +72,32 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile,
             taken.add(f"Tunnel{n}")
         start = prof.isakmp_policy_start or 200
         ctx = context(x, prof, "", "policy" if policy_based else None, only=rebuild, interfaces=interfaces,
-                      v1_numbers=free_numbers(used, start, 40), v2_numbers=free_numbers(used, start, 40))
+                      v1_numbers=free_numbers(used, start, 40), v2_numbers=free_numbers(used, start, 40),
+                      extra=_keep_device(x, device, rebuild))
         cmds.block(render("cisco-asa", "main.j2", ctx))
     return cmds.text()
+
+
+def _keep_device(conn: Connection, device: DeviceConfig, rebuild: set[int]) -> dict:
+    """What a rebuilt tunnel reuses from the device: its BGP process (no router-id: a new one resets every
+    session), its TCP MSS clamp when low enough, and the group-policy (vpn-filter...) of the AWS tunnel it
+    still has."""
+    inv = getattr(device, "inventory", None)
+    if inv is None:
+        return {}
+    out: dict = {}
+    if inv.bgp_asn is not None:
+        out["bgp_reuse"] = True
+    have = inv.used("sysopt-tcpmss")
+    if have and 0 < min(have) <= min(t.tcp_mss for t in conn.tunnels):
+        out["keep_sysopt"] = min(have)
+    for t in conn.tunnels:
+        peer = str(t.outside.aws)
+        if t.number not in rebuild and inv.peer(t.outside.aws) is not None:
+            gp = inv.taken(f"group-policy-of:{peer}")
+            out["group_policy"] = sorted(gp)[0] if gp else ""
+            break
+    return out
 
 
 def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile, cmds: Commands,
@@ -134,7 +158,7 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             added = _added(cmds)
             pols = [p for p in _v2_policies([t], 0) if _v2_key(p) not in added]  # device-wide: add once
             added.update(_v2_key(p) for p in pols)
-            for num, p in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(pols)), pols):
+            for num, p in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(pols)), pols, strict=False):
                 used.add(num)
                 cmds.add([f"crypto ikev2 policy {num}"], f"encryption {p['encryption']}", f"integrity {p['integrity']}",
                          f"group {p['group']}", f"prf {p['prf']}", f"lifetime seconds {p['lifetime']}")
@@ -148,7 +172,7 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             # ISAKMP policies are device-wide: one added policy serves both tunnels
             added = _added(cmds)
             combos = [c for c in combos if (c, t.ike.lifetime_s) not in added]
-            for num, (e, i, g) in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(combos)), combos):
+            for num, (e, i, g) in zip(free_numbers(used, prof.isakmp_policy_start or 200, len(combos)), combos, strict=False):
                 used.add(num)
                 added.add(((e, i, g), t.ike.lifetime_s))
                 cmds.add([f"crypto ikev1 policy {num}"], "authentication pre-share", f"encryption {N.IKEV1_ENC[e]}",

@@ -203,7 +203,7 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
             bgp["networks"] = []
             bgp["prefixes"] = None  # remediation: the prefix-list exists or is not the finding's object
     for pols, numbers in ((v1_policies, v1_numbers), (v2_policies, v2_numbers)):
-        for p, n in zip(pols, numbers or []):
+        for p, n in zip(pols, numbers or [], strict=False):
             p["number"] = n
     notes = list(x.notes)
     local, cgw = profile.local_address, c.tunnels[0].outside.customer
@@ -223,7 +223,9 @@ def context(conn: Connection, profile: Profile, header: str, fmt: str | None, *,
         "header": header, "conn_id": prefix, "notes": notes, "outside": outside, "policy_based": policy_based,
         "v1_policies": v1_policies, "v2_policies": v2_policies, "tunnels": tunnels,
         "versions": " ".join(v for v, grp in (("ikev1", v1), ("ikev2", v2)) if grp),
-        "group_policy": prefix, "tcp_mss": None if extra.get("keep_sysopt") else c.tunnels[0].tcp_mss,
+        # remediation: a new tunnel takes the group-policy its sibling uses ("" = DfltGrpPolicy)
+        "group_policy": extra.get("group_policy", prefix), "group_policy_reused": "group_policy" in extra,
+        "tcp_mss": None if extra.get("keep_sysopt") else c.tunnels[0].tcp_mss,
         "df_bit_clear": any(t.clear_df for t in c.tunnels),
         "frag_before": any(t.fragment_before_encryption for t in c.tunnels),
         "nat_t_off": profile.nat_traversal is False,

@@ -129,9 +129,11 @@ def outside_changes(conn: Connection, profile: Profile, fmt: str | None, extra: 
     ctx = context(conn, profile, "", fmt, extra=extra)
     outside = ctx["outside"]
     out = []
-    if ctx["v1_policies"] or ctx["v2_policies"]:
-        out.append("crypto ikev1/ikev2 policy: IKE policies are device-wide, every peer may negotiate them; "
-                   f"crypto ikev1/ikev2 enable {outside} enables IKE on {outside}")
+    for v in ("ikev1", "ikev2"):
+        if ctx[f"{v[-2:]}_policies"]:
+            label = "IKEv" + v[-1]
+            out.append(f"crypto {v} policy: IKE policies are device-wide, every {label} peer may negotiate them; "
+                       f"crypto {v} enable {outside} accepts {label} on {outside}")
     if ctx["policy_based"] and not ctx["map_bound"]:
         out.append(f"crypto map {ctx['map_name']} interface {outside}: replaces a crypto map already bound to "
                    f"{outside} (compile with --running to add an entry to it instead)")

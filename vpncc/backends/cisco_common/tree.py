@@ -87,7 +87,7 @@ class Node:
 
     def starts(self, *prefix: str) -> bool:
         return len(self.words) >= len(prefix) and all(
-            a == b for a, b in zip(self.words, prefix))
+            a == b for a, b in zip(self.words, prefix, strict=False))
 
     def arg(self, i: int, default: str | None = None) -> str | None:
         return self.words[i] if len(self.words) > i else default

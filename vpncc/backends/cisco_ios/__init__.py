@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
-from ...ir import AWS_ENCRYPTION, AWS_INTEGRITY, Connection, Encryption, IkeVersion, Integrity, Routing
+from ...ir import AWS_ENCRYPTION, AWS_INTEGRITY, Connection, IkeVersion, Routing
 from ..base import Backend, Capabilities, RenderOptions
 from . import names as N
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class CiscoIosBackend(Backend):
     name = "cisco-ios"
+    aliases = ("cisco", "ios")
     description = "Cisco IOS 15.x / IOS-XE 16-17 route-based VTI (IKEv1 or IKEv2, BGP or static)"
     comment_prefix = "!"
     #: both Cisco readers sniff IOS vs ASA themselves (vpncc.backends.cisco_common.util.sniff)
@@ -118,7 +119,7 @@ class CiscoIosBackend(Backend):
     def outside_changes(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
         from .safe import outside_changes
 
-        return outside_changes(conn, profile, bool(options.extra.get("bgp_reuse")))
+        return outside_changes(conn, profile, bool(options.extra.get("bgp_reuse")), dict(options.extra))
 
     def read(self, text: str, path: str | None = None) -> "DeviceConfig":
         from .read import read

@@ -9,7 +9,7 @@ from ..cisco_common.plan import uniq
 from ..cisco_common.tree import Node
 from ..cisco_common.util import covers, ip_or_none
 from . import names as N
-from .state import _State, _dpd, _interface_ip, _key, _note, _set_local, _unverified
+from .state import _dpd, _interface_ip, _key, _note, _set_local, _State, _unverified
 
 
 def _v2_matches(prof: Node, peer) -> bool:

@@ -3,7 +3,8 @@ normalized text (IOS's own indentation), independent of which tunnels the reader
 
 Kinds (vpncc.running.Inventory): numbers ``isakmp-policy``, ``tunnel`` (interface TunnelN); names
 ``keyring``, ``isakmp-profile``, ``ikev2-proposal``, ``ikev2-policy``, ``ikev2-keyring``, ``ikev2-profile``,
-``transform-set``, ``ipsec-profile``, ``route-map``, ``prefix-list``; peers: keyring / ikev2 keyring
+``transform-set``, ``ipsec-profile``, ``route-map``, ``prefix-list``, ``ikev2-policy-match`` ("POLICY
+ADDRESS": the local address each IKEv2 policy matches); peers: keyring / ikev2 keyring
 addresses and tunnel destinations.
 """
 
@@ -35,6 +36,7 @@ def _ip(word: str) -> ipaddress.IPv4Address | None:
 def inventory(text: str) -> Inventory:
     numbers: dict[str, set[int]] = {"isakmp-policy": set(), "tunnel": set()}
     names: dict[str, set[str]] = {k: set() for k in _NAMED.values()}
+    names["ikev2-policy-match"] = set()  # "POLICY ADDRESS": the local address an IKEv2 policy matches
     peers: list[Peer] = []
     interfaces: set[str] = set()
     vrfs: set[str] = set()
@@ -81,6 +83,8 @@ def inventory(text: str) -> Inventory:
             peers.append(Peer(_ip(w[2]), f"crypto keyring {owner}", no))
         elif head[:3] == ["crypto", "ikev2", "keyring"] and w[:1] == ["address"] and len(w) > 1 and _ip(w[1]):
             peers.append(Peer(_ip(w[1]), f"crypto ikev2 keyring {owner}", no))
+        elif head[:3] == ["crypto", "ikev2", "policy"] and w[:3] == ["match", "address", "local"] and len(w) > 3:
+            names["ikev2-policy-match"].add(f"{owner} {w[3]}")
         elif head[:2] == ["router", "bgp"] and w[:2] == ["bgp", "router-id"] and len(w) > 2:
             rid = _ip(w[2])
     return Inventory(numbers={k: frozenset(v) for k, v in numbers.items()},

@@ -23,7 +23,7 @@ from . import names as N
 from .ikev2 import _ikev2, _v2_matches
 from .inventory import inventory
 from .prep import normalize
-from .state import _State, _dpd, _interface_ip, _key, _note, _set_local, _unverified
+from .state import _dpd, _interface_ip, _key, _note, _set_local, _State, _unverified
 
 TOP = trie(
     "crypto isakmp policy", "crypto isakmp profile", "crypto isakmp key", "crypto isakmp keepalive",

@@ -186,7 +186,7 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
                 cmds.add([f"crypto ikev2 policy {p}"], *(f"proposal {n}" for n in names))
         else:
             combos = [(e, i, g) for e in t.ike.encryption for i in t.ike.integrity for g in t.ike.dh_groups]
-            for num, (e, i, g) in zip(free_numbers(used_policies, prof.isakmp_policy_start or 200, len(combos)), combos):
+            for num, (e, i, g) in zip(free_numbers(used_policies, prof.isakmp_policy_start or 200, len(combos)), combos, strict=False):
                 used_policies.add(num)
                 cmds.add([f"crypto isakmp policy {num}"], f"encryption {N.ISAKMP_ENC[e]}", f"hash {N.ISAKMP_HASH[i]}",
                          "authentication pre-share", f"group {g}", f"lifetime {t.ike.lifetime_s}")
@@ -249,6 +249,15 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
             cmds.add(router, f"neighbor {nb} remote-as {t.bgp.aws_asn}",
                      f"neighbor {nb} timers {max(hold // 3, 1) if hold else 0} {hold}")
             cmds.add(router + ["address-family ipv4"], f"neighbor {nb} activate")
+            # a new neighbor announces only the local networks and limits what it accepts
+            plist = f"{prefix}-out"
+            for k, net in enumerate(prof.local_networks, 1):
+                cmds.add([], f"ip prefix-list {plist} seq {5 * k} permit {net}")
+            if not prof.local_networks:
+                cmds.add([], f"ip prefix-list {plist} seq 5 deny 0.0.0.0/0 le 32")
+            cmds.add(router + ["address-family ipv4"], f"neighbor {nb} prefix-list {plist} out",
+                     f"neighbor {nb} maximum-prefix {N.BGP_MAX_PREFIX} {N.BGP_MAX_PREFIX_WARN_PCT} restart "
+                     f"{N.BGP_MAX_PREFIX_RESTART_MIN}")
             if bgp_asn and str(t.bgp.customer_asn) != bgp_asn:
                 cmds.add(router, f"neighbor {nb} local-as {t.bgp.customer_asn} no-prepend replace-as")
         elif rule == "VPN302":

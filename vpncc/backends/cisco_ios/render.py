@@ -20,7 +20,7 @@ def expressible(conn: Connection, profile: Profile | None = None) -> Expressed:
     for t in conn.tunnels:
         ike, esp = t.ike, t.ipsec
         v1 = ike.version is IkeVersion.IKEV1
-        enc = keep("IKE encryption", t.number, ike.encryption, lambda e: not (v1 and e.is_gcm),
+        enc = keep("IKE encryption", t.number, ike.encryption, lambda e, v1=v1: not (v1 and e.is_gcm),
                    "IOS has AES-GCM for IKE only in IKEv2", notes)
         dh = keep("IKE DH groups", t.number, ike.dh_groups, N.DH_GROUPS.__contains__,
                   "not supported by IOS", notes)
@@ -128,10 +128,18 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
             "ipsec_lifetime": t.ipsec.lifetime_s,
         })
 
+    nat_v1 = [t["number"] for t in tunnels if not t["v2"] and t["local"] != t["identity"]]
+    if nat_v1:
+        x.notes.append(f"tunnel {', '.join(map(str, nat_v1))}: behind NAT IKEv1 sends the router's own address "
+                       f"as its identity (IOS ISAKMP profiles have no identity for an address the router does "
+                       "not own); IKEv2 sends the public one (`identity local address`): prefer --crypto "
+                       "recommended")
     v2_policies = []
+    reuse_pol = extra.get("ikev2_policies") or {}  # --running: the device's policy of that local address
     for local in uniq(t["local"] for t in tunnels if t["v2"]):
-        v2_policies.append({"name": prefix if len(v2_policies) == 0 else f"{prefix}-{len(v2_policies) + 1}",
-                            "local": local,
+        v2_policies.append({"name": reuse_pol.get(local) or (prefix if len(v2_policies) == 0
+                                                             else f"{prefix}-{len(v2_policies) + 1}"),
+                            "local": local, "existing": local in reuse_pol,
                             "proposals": uniq(p["name"] for t in tunnels if t["v2"] and t["local"] == local
                                               for p in t["proposals"])})
 
@@ -173,7 +181,7 @@ def context(conn: Connection, profile: Profile, header: str, *, only: set[int] |
             bgp["neighbors"] = [n for n in bgp["neighbors"] if n["ip"] in keep_ips]
             bgp["networks"] = []
     if policy_numbers is not None:
-        for p, n in zip(policies, policy_numbers):
+        for p, n in zip(policies, policy_numbers, strict=False):
             p["number"] = n
     return {
         "header": header, "conn_id": prefix, "notes": x.notes, "policies": policies, "tunnels": tunnels,

@@ -59,6 +59,19 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig) -> Alloc
                           "policies are shared)")
     if problems:
         raise RunningConflict("cisco-ios", problems)
+    # IKEv2: IOS takes one policy per local address; an existing one for ours gets our proposals added
+    # (a second policy matching the same address would leave one connection's proposals unused)
+    existing: dict[str, str] = {}
+    for item in sorted(inv.taken("ikev2-policy-match")):
+        pol, _, addr = item.partition(" ")
+        existing.setdefault(addr, pol)
+    if any(t.ike.version is IkeVersion.IKEV2 for t in conn.tunnels):
+        for t in conn.tunnels:
+            own = str(profile.local_address or t.outside.customer)
+            if own in existing:
+                extra.setdefault("ikev2_policies", {})[own] = existing[own]
+        for addr, pol in sorted(extra.get("ikev2_policies", {}).items()):
+            header.append(f"IKEv2 policy {pol} (matches local address {addr}): the proposals are added to it")
 
     taken = set().union(*inv.names.values()) if inv.names else set()
     prefix = profile.name_prefix or "aws-vpn"
@@ -93,11 +106,16 @@ def may_collide(conn: Connection, profile: Profile) -> list[str]:
     return out
 
 
-def outside_changes(conn: Connection, profile: Profile, reuse_bgp: bool = False) -> list[str]:
+def outside_changes(conn: Connection, profile: Profile, reuse_bgp: bool = False,
+                    extra: dict[str, Any] | None = None) -> list[str]:
     out = []
-    ctx = context(conn, profile, "")
+    ctx = context(conn, profile, "", extra=extra or {})
     if ctx["policies"]:
         out.append("crypto isakmp policy: ISAKMP policies are device-wide, every IKEv1 peer may negotiate them")
+    for p in ctx["v2_policies"]:
+        if p.get("existing"):
+            out.append(f"crypto ikev2 policy {p['name']}: the device's policy for {p['local']} gets these proposals "
+                       "(every IKEv2 peer on that address may negotiate them)")
     if ctx["df_bit_clear"]:
         out.append("crypto ipsec df-bit clear: every IPsec tunnel of the router clears DF")
     if ctx["frag_before"]:
@@ -113,7 +131,3 @@ def outside_changes(conn: Connection, profile: Profile, reuse_bgp: bool = False)
                    + ": on a router that already runs BGP, a new router-id resets every session (compile with "
                    "--running to keep it)")
     return out
-
-
-def uses_ikev1(conn: Connection) -> bool:
-    return any(t.ike.version is IkeVersion.IKEV1 for t in conn.tunnels)

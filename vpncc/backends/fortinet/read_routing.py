@@ -135,7 +135,7 @@ def _lan_side_mss(r: "_Reader", d: DeviceTunnel, name: str, into: list[Node], ou
     for e in out_of:
         lan |= set(e.get("dstintf").values) - names_for
     found = [ifs.edits[i].get("tcp-mss") for i in sorted(lan) if ifs is not None and i in ifs.edits]
-    vals = [(_int(ifs.edits[i], "tcp-mss"), s.line) for i, s in zip(sorted(lan), found) if s is not None]
+    vals = [(_int(ifs.edits[i], "tcp-mss"), s.line) for i, s in zip(sorted(lan), found, strict=False) if s is not None]
     if lan and len(vals) == len(lan) and all(v for v, _ in vals):
         d.set("tcp_mss", max(v for v, _ in vals), vals[0][1])
 

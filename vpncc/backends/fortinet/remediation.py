@@ -68,6 +68,7 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
     sections: dict[str, dict[str, list[tuple[str, str]]]] = {k: {} for k, _ in _SECTIONS}
     neighbors: dict[str, list[tuple[str, str]]] = {}
     stale_neighbors: list[str] = []
+    new_lists: set[str] = set()
     router: list[tuple[str, str]] = []
     routes: list[dict] = []
     new_tunnels: list[int] = []
@@ -103,11 +104,16 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
                 ("holdtime-timer", str(nb["hold"])), ("keep-alive-timer", str(nb["keepalive"]))]
         if keys is None and (not observed_as or t.bgp.customer_asn in observed_as):
             full = [kv for kv in full if kv[0] != "local-as"]
+        if keys is None:  # a new neighbor: only the local networks out, a limit in (docs/safe-changes.md)
+            full += [("prefix-list-out", nb["prefix_list_out"]), ("maximum-prefix", str(nb["maximum_prefix"]))]
+            new_lists.add(nb["prefix_list_out"])
         slot = neighbors.setdefault(f'"{t.bgp.neighbor}"', [])
         for kv in full:
             if (keys is None or kv[0] in keys) and kv not in slot:
                 slot.append(kv)
-        if not observed_as and ("as", str(ctx["bgp"]["asn"])) not in router:
+        inv = getattr(device, "inventory", None)
+        has_as = inv is not None and inv.bgp_asn is not None   # never change the AS the device runs
+        if not observed_as and not has_as and ("as", str(ctx["bgp"]["asn"])) not in router:
             router.append(("as", str(ctx["bgp"]["asn"])))
 
     for f in findings:
@@ -200,6 +206,18 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
     for sec, path in _SECTIONS:
         if sections[sec]:
             out.extend(_block(path, sections[sec]))
+    if new_lists and ctx["bgp"]:
+        # the outbound prefix list the new neighbors name (re-defining it with the same rules is harmless)
+        out.append("config router prefix-list")
+        for name in sorted(new_lists):
+            out += [f"    edit {name}", "        config rule"]
+            for i, p in enumerate(ctx["bgp"]["prefixes"], 1):
+                out += [f"            edit {i}", f"                set prefix {p}", "            next"]
+            if not ctx["bgp"]["prefixes"]:
+                out += ["            edit 1", "                set action deny", "                set prefix 0.0.0.0 0.0.0.0",
+                        "                set le 32", "            next"]
+            out += ["        end", "    next"]
+        out.append("end")
     if neighbors or router or stale_neighbors:
         out.append("config router bgp")
         out.extend(f"    set {k} {v}" for k, v in router)

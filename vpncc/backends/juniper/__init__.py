@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
-
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from ...ir import Connection, Integrity
 from ..base import Backend, Capabilities, RenderOptions

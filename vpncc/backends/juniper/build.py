@@ -10,7 +10,7 @@ from typing import Any
 from ...validate.model import Obs
 from ...validate.negotiation import DpdBehaviour, Proposal
 from . import names as N
-from .device import V, JunosDevice, JunosTunnel, Obj, State, to_asn, to_int
+from .device import JunosDevice, JunosTunnel, Obj, State, V, to_asn, to_int
 
 # -- tunnels ------------------------------------------------------------------------------
 
@@ -462,7 +462,7 @@ def _neighbors(st: State, dev: JunosDevice) -> None:
         b = st.bgp.get(inst) or Obj(nb.line)
         entry: dict[str, Obs] = {"neighbor": Obs(ip, nb.line)}
 
-        def pick(key: str) -> V | None:
+        def pick(key: str, nb=nb, g=g, b=b) -> V | None:
             return nb.get(key) or g.get(key) or b.get(key)
 
         peer = pick("peer-as")
@@ -482,6 +482,9 @@ def _neighbors(st: State, dev: JunosDevice) -> None:
             asn = st.asn.get(inst) or st.asn.get("")
             if asn is not None:
                 entry["customer_asn"] = Obs(asn[0], asn[1])
+        limit = pick("prefix-limit")
+        entry["inbound_limit"] = Obs(bool(limit and limit[0].isdigit() and int(limit[0]) > 0),
+                                     limit[1] if limit else nb.line)
         hold = pick("hold-time")
         if hold is not None and not (hold[0].isascii() and hold[0].isdigit()):
             st.notes.append((hold[1], f"hold-time {hold[0][:20]!r} is not a number"))
@@ -495,6 +498,8 @@ def _neighbors(st: State, dev: JunosDevice) -> None:
                 not missing, exports[0][1],
                 note=f"export policy {', '.join(missing)} is referenced but no policy-options policy-statement "
                      "defines it" if missing else "")
+            if missing:
+                entry["_export_missing"] = Obs(tuple(missing), exports[0][1])  # remediation defines them
         else:
             entry["outbound_filter"] = Obs(False, nb.line, note=f"BGP group {gname} has no export policy")
         if hold is not None:

@@ -15,8 +15,8 @@ from ...errors import InputError
 from ...validate.model import DeviceNote
 from . import names as N
 from .build import build
-from .inventory import inventory
 from .device import JunosDevice, Obj, State, to_asn, to_int
+from .inventory import inventory
 from .syntax import Config, apply_commands, expand_groups, looks_like_set, parse_curly, parse_set, relevant
 
 # -- vendor detection ----------------------------------------------------------------------------
@@ -300,6 +300,8 @@ def _bgp_attr(o: Obj, rest: tuple[str, ...], line: int) -> None:
         return  # an option of local-as (display set prints it on its own line)
     if key in ("peer-as", "local-as", "hold-time", "type") and len(rest) >= 2:
         o.set(key, rest[1], line)
+    elif rest[:5] == ("family", "inet", "unicast", "prefix-limit", "maximum") and len(rest) >= 6:
+        o.set("prefix-limit", rest[5], line)  # what the session accepts from AWS is limited
     elif key in ("export", "import") and len(rest) >= 2:
         o.add(key, rest[1], line)
     elif key == "shutdown":

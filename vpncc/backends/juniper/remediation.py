@@ -91,7 +91,9 @@ def _whole_tunnel(conn: Connection, prof: Profile, t: Tunnel, device: "DeviceCon
                 "lines: the pre-shared key or an outside address is not in the input"]
     if conn.routing is Routing.BGP and t.bgp is not None and t.bgp.customer_asn is None:
         return [f"# tunnel {t.number}: the customer ASN is not in the input; compile with --customer-asn"]
-    ctx = build(conn, prof, {})
+    # local-as only where the customer gateway's ASN is not the router's AS (none known: always)
+    inv = getattr(device, "inventory", None)
+    ctx = build(conn, prof, {"system_as": inv.bgp_asn if inv is not None and inv.bgp_asn is not None else 0})
     text = render_text(ctx, "set")
     idx = conn.tunnels.index(t)
     tc = ctx["tunnels"][idx]
@@ -228,6 +230,10 @@ def _fix_tunnel(conn: Connection, prof: Profile, t: Tunnel, d, fs: list["Finding
     elif "VPN212" in rules:
         for name in refs.get("esp_proposals", []):
             cmds.append(f"set security ipsec proposal {name} lifetime-seconds {t.ipsec.lifetime_s}")
+    if rules & _ESP_PROPOSALS and "VPN211" not in rules and p.pfs and not d.value("ipsec.pfs_groups", ()):
+        # the replaced proposals came from a proposal-set (`compatible`: no PFS) or the policy had no PFS:
+        # AWS's phase 2 needs the group (it would be VPN211 once the proposals fit)
+        cmds.append(f"set security ipsec policy {esp_pol} perfect-forward-secrecy keys {N.dh_keyword(p.pfs[0])}")
     if "VPN211" in rules:
         if p.pfs:
             cmds.append(f"set security ipsec policy {esp_pol} perfect-forward-secrecy keys {N.dh_keyword(p.pfs[0])}")
@@ -267,8 +273,8 @@ def _target(conn: Connection, t: Tunnel, prof: Profile) -> Tunnel:
     """The suite to re-render proposals with: the file's own values inside what AWS accepts on this tunnel
     (the smallest change), else the recommended choice inside AWS's accepted set and the release."""
     from ... import crypto
-    from . import JuniperBackend
     from ..base import RenderOptions
+    from . import JuniperBackend
 
     acc = getattr(t, "accepted", None)
     if acc is None:
@@ -372,8 +378,19 @@ def _fix_zones(prof: Profile, t: Tunnel, d, rules: set[str], dev: JunosDevice | 
         else:
             out.append(f"set security zones security-zone {zone} host-inbound-traffic protocols bgp")
     if "VPN306" in rules:
-        out.append(f"# tunnel {t.number}: define the export policy the BGP neighbor names (policy-options "
-                   "policy-statement ...) with the prefixes to announce, or remove the export statement")
+        nb = next((n for n in (dev.bgp_neighbors if dev is not None else ())
+                   if t.bgp is not None and getattr(n.get("neighbor"), "value", None) == t.bgp.neighbor), None)
+        missing = nb["_export_missing"].value if nb is not None and "_export_missing" in nb else ()
+        if missing and prof.local_networks:
+            # the policy the neighbor names, announcing only the local networks (the device's name is kept)
+            for name in missing:
+                at = f"set policy-options policy-statement {name}"
+                out += [f"{at} term local from route-filter {n} exact" for n in prof.local_networks]
+                out += [f"{at} term local then accept", f"{at} then reject"]
+        else:
+            out.append(f"# tunnel {t.number}: define the export policy the BGP neighbor names (policy-options "
+                       "policy-statement ...) with the prefixes to announce (give --local-networks), or remove "
+                       "the export statement")
     return out
 
 

@@ -132,7 +132,7 @@ def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool,
         "ike_proposals": [
             {"name": name, "auth": N.IKE_INTEGRITY[i] if i else None, "enc": N.IKE_ENCRYPTION[e],
              "dh": N.dh_keyword(g), "lifetime": t.ike.lifetime_s}
-            for name, (e, i, g) in zip(nm["ike_proposals"], ike)],
+            for name, (e, i, g) in zip(nm["ike_proposals"], ike, strict=False)],
         "ike_policy": {"name": nm["base"],
                        "mode": N.NEGOTIATION_MODE[t.ike.mode] if t.ike.version is IkeVersion.IKEV1 and t.ike.mode
                        else None,
@@ -146,7 +146,7 @@ def tunnel_context(conn: Connection, profile: Profile, t: Tunnel, primary: bool,
         "esp_proposals": [
             {"name": name, "auth": N.ESP_INTEGRITY[i] if i else None, "enc": N.ESP_ENCRYPTION[e],
              "lifetime": t.ipsec.lifetime_s}
-            for name, (e, i) in zip(nm["esp_proposals"], esp)],
+            for name, (e, i) in zip(nm["esp_proposals"], esp, strict=False)],
         "ipsec_policy": {"name": nm["base"], "pfs": N.dh_keyword(p.pfs[0]) if p.pfs else None,
                          "proposals": nm["esp_proposals"]},
         "vpn": {"name": nm["base"], "df_bit": "clear" if t.clear_df else "copy"},
@@ -171,7 +171,7 @@ def build(conn: Connection, profile: Profile, extra: dict[str, Any]) -> dict[str
         # `security flow tcp-mss ipsec-vpn` is one value for every VPN: different per-tunnel values, or
         # (compile --running) a device whose value must stay, go on each st0 unit (family inet tcp-mss)
         flow_mss = None
-        for tc, t in zip(tunnels, conn.tunnels):
+        for tc, t in zip(tunnels, conn.tunnels, strict=False):
             tc["unit_tcp_mss"] = t.tcp_mss
     local = [str(n) for n in profile.local_networks]
     remote = [str(n) for n in profile.remote_networks]

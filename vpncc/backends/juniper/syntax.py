@@ -359,7 +359,7 @@ def keep_prefix(rest: str) -> bool:
 def _address_path(tokens: tuple[str, ...]) -> bool:
     """``interfaces IF unit N family inet address A`` or a prefix of it (the external interface's address)."""
     shape = (None, "unit", None, "family", "inet", "address", None)
-    return all(s is None or s == t for s, t in zip(shape, tokens[1:]))
+    return all(s is None or s == t for s, t in zip(shape, tokens[1:], strict=False))
 
 
 def _zone_path(tokens: tuple[str, ...]) -> bool:
@@ -491,7 +491,7 @@ def expand_groups(cfg: Config) -> Config:
     inherited: list[Entry] = []
     for path, name in reversed(applies):  # earlier apply-groups win: read last
         for ge in groups.get(name, ()):
-            if ge.tokens[:len(path)] != path and not all(_matches(p, w) for p, w in zip(ge.tokens, path)):
+            if ge.tokens[:len(path)] != path and not all(_matches(p, w) for p, w in zip(ge.tokens, path, strict=False)):
                 continue
             if len(ge.tokens) <= len(path):
                 continue
@@ -510,7 +510,7 @@ def _instantiate(tokens: tuple[str, ...], main: list[Entry]) -> list[tuple[str, 
     names = []
     for e in main:
         t = e.tokens
-        if len(t) > i and all(_matches(p, w) for p, w in zip(tokens[:i], t[:i])) and _matches(tokens[i], t[i]):
+        if len(t) > i and all(_matches(p, w) for p, w in zip(tokens[:i], t[:i], strict=False)) and _matches(tokens[i], t[i]):
             if t[i] not in names:
                 names.append(t[i])
     out = []

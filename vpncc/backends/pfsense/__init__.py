@@ -156,7 +156,7 @@ class PfsenseBackend(Backend):
 
 def _ids(s, plan) -> list[str]:
     return [f"  tunnel {i + 1}: phase 1 ikeid {k}, phase 2 reqid {r} -> VTI ipsec{r} assigned as {o}"
-            for i, (k, r, o) in enumerate(zip(plan.ikeids, plan.reqids, plan.ifnames))]
+            for i, (k, r, o) in enumerate(zip(plan.ikeids, plan.reqids, plan.ifnames, strict=False))]
 
 
 def _common(conn: Connection, s, profile: "Profile | None" = None) -> list[str]:

@@ -176,7 +176,7 @@ def linux_side(vtis: list[Vti], script_name: str) -> str:
         for left, right in v.addrs[:1]:
             addr, bits = left.split("/")
             out.append(f"    ip addr replace {addr} peer {right}/{bits} dev {v.ifname}\n")
-        for left, right in v.addrs[1:]:
+        for left, _right in v.addrs[1:]:
             addr, bits = left.split("/")
             out.append(f"    ip addr replace {addr}/{bits} dev {v.ifname}\n")
         out.append(f"    ip link set dev {v.ifname} mtu {v.mtu}\n")

@@ -11,7 +11,15 @@ from typing import Any
 
 from ...errors import UsageError
 from .lab_xml import (
-    DEFAULT_HOST, Vti, asnum, intrange, ipsec_sections, is_ip, php_empty, subnet4, v4,
+    DEFAULT_HOST,
+    Vti,
+    asnum,
+    intrange,
+    ipsec_sections,
+    is_ip,
+    php_empty,
+    subnet4,
+    v4,
 )
 from .xmlread import Document
 

@@ -99,7 +99,7 @@ def plan(doc: Document, conn: Connection, profile: Profile) -> R.Plan:
     lbl = R.label(conn, profile)
     used_uid = {p.get("uniqid") for p in p2s}
     uniqids = []
-    for t, r in zip(conn.tunnels, reqids):
+    for t, r in zip(conn.tunnels, reqids, strict=False):
         u, k = R.uniqid(lbl, t.number, r), 0
         while u in used_uid:
             k += 1

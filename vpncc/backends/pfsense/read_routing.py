@@ -143,7 +143,7 @@ def _bgp(ctx: _Ctx) -> None:
         ctx.dc.neighbor_index[str(peer)] = idx
         grp = groups.get(c.get("peergroup"))
 
-        def pick(tag: str) -> Node | None:
+        def pick(tag: str, c: Node = c, grp: Node | None = grp) -> Node | None:
             if c.get(tag):
                 return c.find(tag)
             return grp.find(tag) if grp is not None and grp.get(tag) else None

@@ -13,9 +13,8 @@ the firewall whose backup was validated, before anything else changes it.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
-
 from dataclasses import replace
+from typing import Any, Sequence
 
 from ...ir import Connection, IkeVersion, Routing, Tunnel
 from ...profile import Profile
@@ -112,7 +111,7 @@ def _suites(conn: Connection, profile: Profile) -> Connection:
     chosen = choose(conn, mode, caps)
     if mode == "file":
         rec = choose(conn, "recommended", caps)
-        chosen = replace(chosen, tunnels=tuple(c if _fits(c) else r for c, r in zip(chosen.tunnels, rec.tunnels)))
+        chosen = replace(chosen, tunnels=tuple(c if _fits(c) else r for c, r in zip(chosen.tunnels, rec.tunnels, strict=False)))
     return chosen
 
 

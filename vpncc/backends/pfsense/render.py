@@ -92,7 +92,7 @@ def fixed_plan(conn: Connection, profile: Profile) -> Plan:
     ikeids = [start + i for i in range(len(conn.tunnels))]
     lbl = label(conn, profile)
     return Plan(ikeids=ikeids, reqids=list(ikeids),
-                uniqids=[uniqid(lbl, t.number, r) for t, r in zip(conn.tunnels, ikeids)],
+                uniqids=[uniqid(lbl, t.number, r) for t, r in zip(conn.tunnels, ikeids, strict=False)],
                 ifnames=[f"opt{i + 1}" for i in range(len(conn.tunnels))], profile=profile)
 
 
@@ -376,7 +376,7 @@ def policy_rule(conn: Connection, net: ipaddress.IPv4Network, trk: int, profile:
 def build(conn: Connection, profile: Profile, plan: Plan) -> Sections:
     notes: list[str] = []
     s = Sections(phase1=[], phase2=[], interfaces=[], notes=notes)
-    for t, ikeid, reqid, uid, ifname in zip(conn.tunnels, plan.ikeids, plan.reqids, plan.uniqids, plan.ifnames):
+    for t, ikeid, reqid, uid, ifname in zip(conn.tunnels, plan.ikeids, plan.reqids, plan.uniqids, plan.ifnames, strict=False):
         s.phase1.append(phase1(conn, t, ikeid, profile, notes))
         s.phase2.append(phase2(conn, t, ikeid, reqid, uid, profile, notes))
         s.interfaces.append(interface(t, ifname, reqid, profile))
@@ -393,7 +393,7 @@ def build(conn: Connection, profile: Profile, plan: Plan) -> Sections:
         if not profile.local_networks:
             notes.append("no local networks to advertise over BGP: set local_networks in the site profile")
     else:
-        s.gateway_items = [gateway_item(conn, t, ifname, profile) for t, ifname in zip(conn.tunnels, plan.ifnames)]
+        s.gateway_items = [gateway_item(conn, t, ifname, profile) for t, ifname in zip(conn.tunnels, plan.ifnames, strict=False)]
         s.gateway_groups = [gateway_group(conn, profile)] if len(conn.tunnels) > 1 else []
         s.routes = [static_route(conn, net, profile) for net in profile.remote_networks]
         if s.gateway_groups:

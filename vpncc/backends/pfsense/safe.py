@@ -114,7 +114,7 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig) -> Alloc
     ifnames = [f"opt{k}" for k in lowest_free(inv.used("opt"), n)]
     lbl = R.label(conn, profile)
     extra["plan"] = R.Plan(ikeids=ikeids, reqids=reqids, ifnames=ifnames,
-                           uniqids=[R.uniqid(lbl, t.number, r) for t, r in zip(conn.tunnels, reqids)],
+                           uniqids=[R.uniqid(lbl, t.number, r) for t, r in zip(conn.tunnels, reqids, strict=False)],
                            profile=profile)
     header.append("ikeids " + ", ".join(map(str, ikeids)) + "; reqids (VTI ipsecN) " + ", ".join(map(str, reqids))
                   + "; interfaces " + ", ".join(ifnames))

@@ -74,6 +74,23 @@ class StrongswanBackend(Backend):
                 out.append(f"{p}: the pre-shared key is empty or contains a NUL character")
         return out
 
+    # -- compile --running (docs/safe-changes.md) ------------------------------------------------
+    def allocate(self, conn: Connection, profile: "Profile", running: "DeviceConfig",
+                 options: RenderOptions) -> Any:
+        from .safe import allocate
+
+        return allocate(conn, profile, running, options.format or "swanctl", dict(options.extra or {}))
+
+    def may_collide(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import may_collide
+
+        return may_collide(conn, profile, options.format or "swanctl")
+
+    def outside_changes(self, conn: Connection, profile: "Profile", options: RenderOptions) -> list[str]:
+        from .safe import outside_changes
+
+        return outside_changes(conn, profile, options.format or "swanctl", dict(options.extra or {}))
+
     def render(self, conn: Connection, profile: "Profile", options: RenderOptions) -> dict[str, str]:
         from .render import render_files
 

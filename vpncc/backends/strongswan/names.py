@@ -190,3 +190,13 @@ def sysctl_key(ifname: str, key: str, family: str = "ipv4") -> str:
 
 def nft_ident(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+# -- BGP that cannot leak (docs/safe-changes.md) ---------------------------------------------------------
+#: FRR `neighbor X maximum-prefix 1000 restart 5` (FRR user guide, BGP, "neighbor PEER maximum-prefix NUMBER
+#: ... restart"), BIRD `import limit 1000 action restart` (BIRD 2 user guide, channel options): a runaway
+#: table from AWS ends the session, which comes back (FRR after 5 minutes). 1000 is far above a VGW's VPC
+#: CIDRs and a typical Transit Gateway table.
+BGP_MAX_PREFIX = 1000
+BGP_MAX_PREFIX_RESTART_MIN = 5
+#: ECMP over both tunnels: FRR `maximum-paths 2` in the IPv4 address family
+BGP_ECMP_PATHS = 2

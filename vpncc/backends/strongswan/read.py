@@ -34,10 +34,19 @@ from ...errors import InputError
 from ...ir import IkeVersion, NegotiationMode
 from ...validate.model import DeviceConfig, DeviceNote, DeviceTunnel
 from . import names
-from .linux_side import (LinuxSide, parse_int, read_iptables_save, read_networkd, read_nft, read_shell, updown_iface,
-                         updown_inside, updown_mark)
-from .semantics import Retransmit, read_retransmit
+from .linux_side import (
+    LinuxSide,
+    parse_int,
+    read_iptables_save,
+    read_networkd,
+    read_nft,
+    read_shell,
+    updown_iface,
+    updown_inside,
+    updown_mark,
+)
 from .routing import Routing, read_bird, read_frr
+from .semantics import Retransmit, read_retransmit
 
 MARK = re.compile(r"^(?:#|!|<!--) --- vpncc file: (\S+) ---(?: -->)?\s*$")
 
@@ -292,6 +301,9 @@ def read(text: str, path: str | None = None) -> DeviceConfig:
             t.set("unverified", unv, t.line)
     _shared_ids(dev, side)
     dev.bgp_neighbors.extend(routing.neighbors)
+    from .inventory import inventory
+
+    dev.inventory = inventory(parts)  # what compile --running allocates around
     return dev
 
 

@@ -155,10 +155,10 @@ def tunnels_from_ipsec_conf(parts: list["Part"], dev: DeviceConfig, side: "Linux
         s = _effective(conns, name)
         t = DeviceTunnel(name=name, line=c.line)
 
-        def val(k: str, default: str | None = None) -> str | None:
+        def val(k: str, default: str | None = None, s=s) -> str | None:
             return s[k][0] if k in s else default
 
-        def ln(k: str) -> int:
+        def ln(k: str, s=s, c=c) -> int:
             return s[k][1] if k in s else c.line
 
         known = CONN_KEYS | PLUTO_KEYS if pluto else CONN_KEYS

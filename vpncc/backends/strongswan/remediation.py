@@ -259,7 +259,7 @@ def remediation(findings: Sequence["Finding"], conn: Connection, profile: Profil
 def _rebind(d, n: int, tc: dict, legacy: bool, put) -> bool:
     """A tunnel whose if_id/mark is another tunnel's: re-addressing that interface would break the other
     tunnel; bind the SA to the interface that carries this tunnel's inside address, when there is one."""
-    for name, kind, key, inside in d.value("strongswan.shared_iface") or ():
+    for _name, kind, key, inside in d.value("strongswan.shared_iface") or ():
         if inside != tc["inside"] or key is None:
             continue
         if kind == "xfrm":

@@ -139,13 +139,19 @@ def script_name(profile: Profile, fmt: str) -> str:
 
 
 def context(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...], routing: str,
-            firewall: str) -> dict[str, Any]:
+            firewall: str, extra: dict | None = None) -> dict[str, Any]:
+    """``extra["system_as"]`` (compile --running): the gateway's BGP AS, kept with its router-id."""
+    extra = extra or {}
     tunnels = [tunnel_context(conn, profile, i, t, fmt) for i, t in enumerate(conn.tunnels)]
     prefix = profile.name_prefix or "aws-vpn"
     bgp = conn.routing is Routing.BGP
     asns = {t["customer_asn"] for t in tunnels if t["customer_asn"] is not None}
-    router_asn = tunnels[0]["customer_asn"] if bgp else None
+    system_as = extra.get("system_as")
+    router_asn = (system_as if system_as is not None and routing == "frr" else tunnels[0]["customer_asn"]) if bgp \
+        else None
+    ecmp = profile.bgp_mode == "ecmp"
     for t in tunnels:
+        t["backup"] = t["backup"] and not ecmp
         # a tunnel whose customer ASN differs from the router's uses local-as towards its neighbor
         t["local_as"] = t["customer_asn"] if bgp and t["customer_asn"] != router_asn else None
     local = [str(n) for n in profile.local_networks]
@@ -162,6 +168,9 @@ def context(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...
         "router_asn": router_asn,
         "several_asns": len(asns) > 1,
         "router_id": str(profile.bgp_router_id or conn.tunnels[0].inside.customer.ip),
+        # compile --running on a gateway that runs BGP: its router-id (and BIRD's global protocols) stay
+        "own_router": system_as is None, "ecmp": names.BGP_ECMP_PATHS if ecmp else None,
+        "max_prefix": names.BGP_MAX_PREFIX, "max_prefix_restart": names.BGP_MAX_PREFIX_RESTART_MIN,
         "local_networks": local,
         "remote_networks": remote,
         # --local-address: the host's own address (behind NAT the private one); the IKE identity stays the
@@ -194,7 +203,7 @@ def _retransmit_total() -> float:
 def render_files(conn: Connection, profile: Profile, fmt: str, header: tuple[str, ...],
                  extra: dict | None, main_only: bool = False) -> dict[str, str]:
     routing, firewall = options_of(extra)
-    ctx = context(conn, profile, fmt, header, routing, firewall)
+    ctx = context(conn, profile, fmt, header, routing, firewall, extra)
     files: dict[str, str] = {}
     if fmt == "legacy":
         files["ipsec.conf"] = template("ipsec.conf.j2", **ctx)

@@ -98,6 +98,8 @@ def read_frr(text: str, out: Routing, offset: int = 0) -> None:
                 n["local_as"] = (int(words[3]), no)
             elif what == "shutdown":
                 n["shutdown"] = no
+            elif what == "maximum-prefix" and len(words) > 3 and num(words[3]) is not None:
+                n["max_prefix"] = (int(words[3]), no)
     default_hold = FRR_HOLD.get(profile, 180)
     for name in order:
         n = nbrs[name]
@@ -106,7 +108,7 @@ def read_frr(text: str, out: Routing, offset: int = 0) -> None:
             continue
         grp = nbrs.get(n.get("group", ""), {})
 
-        def get(k: str):
+        def get(k: str, n=n, grp=grp):
             return n.get(k) or grp.get(k)
 
         d: dict[str, Obs] = {"neighbor": Obs(addr, n["line"]), "daemon": Obs("frr", n["line"])}
@@ -124,6 +126,8 @@ def read_frr(text: str, out: Routing, offset: int = 0) -> None:
         d["hold_time_s"] = Obs(hold[0], hold[1]) if hold else Obs(default_hold, n["line"])
         if get("shutdown"):
             d["enabled"] = Obs(False, get("shutdown"))
+        mp = get("max_prefix")  # `neighbor X maximum-prefix N`: what FRR accepts from AWS is limited
+        d["inbound_limit"] = Obs(mp is not None and mp[0] > 0, mp[1] if mp else n["line"])
         out.neighbors.append(d)
 
 
@@ -184,7 +188,7 @@ def read_bird(text: str, out: Routing, offset: int = 0) -> None:
         body = _block(clean, body_start)
         base_line = clean.count("\n", 0, m.start()) + 1 + offset
 
-        def line_at(pos: int) -> int:
+        def line_at(pos: int, body_start: int = body_start) -> int:
             return clean.count("\n", 0, body_start + pos) + 1 + offset
 
         if proto == "static":

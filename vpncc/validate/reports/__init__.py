@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Callable
+from typing import Callable, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from ..._version import __version__
 from ..findings import Finding, Severity, jsonable
-from ..report import Report, fails as _fails
+from ..report import Report
+from ..report import fails as _fails
 from ..rules import BY_ID, CATALOGUE
 from . import ignores as _ign
 
@@ -29,13 +30,13 @@ def _dumps(obj: object, level: int = 0) -> str:
     value (2x faster, and no list of millions of chunks: a 10,000-device SARIF report peaked at 1.3 GB)."""
     t = type(obj)
     if t is str:
-        return _esc(obj)
+        return _esc(cast(str, obj))
     if t is _Raw:
-        return obj  # type: ignore[return-value]
+        return cast(str, obj)
     if obj is None or obj is True or obj is False:
         return "null" if obj is None else ("true" if obj else "false")
     if t is int:
-        return int.__repr__(obj)  # type: ignore[arg-type]
+        return int.__repr__(cast(int, obj))
     ind = "\n" + "  " * (level + 1)
     if isinstance(obj, dict):
         if not obj:
@@ -114,7 +115,7 @@ def as_json(report: Report, fail_on: Severity = Severity.ERROR, color: bool = Fa
     gone = [item for r in report.results for item in _ign.to_json(r)]
     if gone:
         out["ignored"] = gone
-        for entry, r in zip(out["configs"], report.results):
+        for entry, r in zip(out["configs"], report.results, strict=False):
             entry["ignored"] = len(_ign.ignored(r))
     return _dumps(out) + "\n"
 
