@@ -127,6 +127,15 @@ def _label(p: neg.Proposal) -> str:
     return f"{p.label} ({neg.describe(p)})" if p.label else neg.describe(p)
 
 
+def _why(fits: list[neg.Fit]) -> str:
+    """Each device proposal and why it does not fit; proposals failing for the same reasons share a line."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for f in fits:
+        groups.setdefault(f.reasons, []).append(_label(f.proposal))
+    return "; ".join(f"{', '.join(labels)}: {', '.join(reasons)}" for reasons, labels in groups.items()) \
+        or "none configured"
+
+
 def _compare_phase1(ctx: _Ctx, pre: str, t: Tunnel, d: DeviceTunnel, aws: neg.AwsSide, version: Any) -> list[neg.Fit]:
     n = t.number
     got = _proposals(d, "ike")
@@ -137,7 +146,7 @@ def _compare_phase1(ctx: _Ctx, pre: str, t: Tunnel, d: DeviceTunnel, aws: neg.Aw
     props, line = got
     fits = [neg.fit_ike(p, aws, version) for p in props]
     if not any(f.ok for f in fits):
-        why = "; ".join(f"{_label(f.proposal)}: {', '.join(f.reasons)}" for f in fits) or "none configured"
+        why = _why(fits)
         ctx.add("VPN201", n, f"{pre}.ike.proposals", _aws_suite(aws, "ike"), [neg.describe(p) for p in props],
                 next((ln for ln in (_failing_line(d, "ike", f) for f in fits) if ln), line or d.line),
                 f"tunnel {n} ({d.name}): no phase-1 proposal is acceptable to AWS — {why}")
@@ -154,7 +163,7 @@ def _compare_phase2(ctx: _Ctx, pre: str, t: Tunnel, d: DeviceTunnel, aws: neg.Aw
     props, line = got
     fits = [neg.fit_esp(p, aws) for p in props]
     if not any(f.ok for f in fits):
-        why = "; ".join(f"{_label(f.proposal)}: {', '.join(f.reasons)}" for f in fits) or "none configured"
+        why = _why(fits)
         pfs = any(f.pfs_only for f in fits)
         rule = "VPN211" if pfs else "VPN210"
         first = next((_failing_line(d, "ipsec", f) for f in fits if f.pfs_only), None)
@@ -358,6 +367,11 @@ def _compare_size(ctx: _Ctx, pre: str, t: Tunnel, d: DeviceTunnel, esp_fits: lis
     n = t.number
     nat_t = nat or bool(getattr(getattr(ctx.conn, "options", None), "acceleration", False))
     suite = next(((f.encryption[0], f.integrity[0] if f.integrity else None) for f in esp_fits if f.encryption), None)
+    if suite is None:  # nothing negotiates: size by what the device offers first
+        offered = _proposals(d, "ipsec")
+        first = next((p for p in (offered[0] if offered else ()) if p.encryption), None)
+        if first is not None:
+            suite = (first.encryption[0], first.integrity[0] if first.integrity else None)
     if suite is None:
         enc = t.ipsec.encryption[0] if t.ipsec.encryption else None
         suite = (enc, t.ipsec.integrity[0] if t.ipsec.integrity else None) if enc else None

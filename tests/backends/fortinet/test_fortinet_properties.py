@@ -20,8 +20,9 @@ from vpncc.validate.compare import validate
 from ...strategies import connections, sample_connection
 
 A = ipaddress.IPv4Address
+# --crypto file: the mutations change what AWS accepts against the IR's own suite, which the config offers
 PROFILE = Profile(local_networks=[ipaddress.IPv4Network("10.10.0.0/16")],
-                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")])
+                  remote_networks=[ipaddress.IPv4Network("10.0.0.0/16")], crypto="file")
 BACKEND = base.get("fortinet")
 
 

@@ -228,7 +228,10 @@ def _fix(f: Finding, t: Tunnel, d: DeviceTunnel, conn: Connection, prof: Profile
         sets = (existing + new)[-N.MAX_TRANSFORM_SETS:]
         cmds.add(sa, "set transform-set " + " ".join(sets))
     elif rule == "VPN211":
-        group = t.ipsec.pfs_groups[0] if t.ipsec.pfs_groups else None
+        # the strongest group AWS accepts on the tunnel and IOS has (vpncc.crypto's order), else the file's
+        acc = getattr(t, "accepted", None)
+        strong = [g for g in (20, 19, 14) if acc is not None and g in acc.pfs_groups and g in N.DH_GROUPS]
+        group = strong[0] if strong else (t.ipsec.pfs_groups[0] if t.ipsec.pfs_groups else None)
         cmds.add(sa, f"set pfs {N.pfs(group)}" if group else "no set pfs")
     elif rule == "VPN212":
         cmds.add(sa, f"set security-association lifetime seconds {t.ipsec.lifetime_s}")

@@ -169,6 +169,12 @@ def remediation(findings: Sequence[Finding], conn: Connection, profile: Profile 
             d = matched.get(n)
             if f.rule == "VPN201" and d is not None and d.value("ike.version") != chosen.tunnel(n).ike.version:
                 keys = ("ike-version",) + keys   # the chosen suite is for the other IKE version (GCM: IKEv2 only)
+            if f.rule == "VPN206":
+                # the device speaks IKEv1 in aggressive mode: main mode, whatever suite --crypto would choose
+                slot = sections[sec].setdefault(entry(sec, n), [])
+                if ("mode", "main") not in slot:
+                    slot.append(("mode", "main"))
+                continue
             put(sec, n, keys)
         elif f.rule == "VPN103" and n is not None:
             if f.path and f.path.endswith(".bgp"):
