@@ -152,9 +152,17 @@ def adapt_script(text: str, ifmap: dict[str, str], *, have_nft: bool) -> tuple[s
     # kernel-libipsec installs a route on its TUN device before it installs an SA: a TUN device set down
     # when its tunnel went down would keep the tunnel from coming back. Taking the addresses away has the
     # same effect on routing (the /30 and the BGP session go), and the script's "up" puts them back.
-    downed = re.sub(r"ip link set (dev )?(\S+) down", r"ip addr flush dev \2", text)
+    def saved(dev: str) -> str:
+        return f'"$(dirname "$0")/.addr-{dev.strip(chr(34))}"'
+
+    downed = re.sub(r"ip link set (dev )?(\S+) down",
+                    lambda m: f"ip addr save dev {m.group(2)} > {saved(m.group(2))} 2>/dev/null; "
+                              f"ip addr flush dev {m.group(2)}", text)
     if downed != text:
-        text = downed
+        # ... and "up" puts them back (a script that re-adds them itself finds them there already)
+        text = re.sub(r"ip link set (dev )?(\S+) up\b",
+                      lambda m: f"{{ [ -f {saved(m.group(2))} ] && ip addr restore < {saved(m.group(2))} 2>/dev/null || true; "
+                                f"rm -f {saved(m.group(2))}; }}; ip link set dev {m.group(2)} up", downed)
         notes.append("updown 'down': the tunnel interface's addresses are flushed instead of setting it down "
                      "(kernel-libipsec needs its TUN device up to bring the tunnel back)")
     if not have_nft and "nft -f -" in text:
