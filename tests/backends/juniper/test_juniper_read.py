@@ -446,13 +446,13 @@ def aws_example_ir() -> Connection:
 def test_aws_srx_example_validates_with_no_errors(shared) -> None:
     path = shared / "corpus/vendor/juniper/awsdocs-nag-Juniper-SRX-bgp.extracted.txt"
     report = vpncc.validate(aws_example_ir(), "juniper", path.read_text(encoding="utf-8"), path=str(path))
-    got = sorted((f.rule, f.tunnel) for f in report.findings)
-    # Expected, real differences:
-    # * VPN205: the example enables `dead-peer-detection` without a threshold, so Junos uses 5 retries,
-    #   not AWS's 3 (interval 10 is the default and matches).
-    # * VPN901: 8 markdown image lines the docs page left inside the config block, and the two
-    #   `local-as YOUR_BGP_ASN` placeholder lines.
-    assert got == sorted([("VPN205", 1), ("VPN205", 2)] + [("VPN901", None)] * 10)
+    got = sorted((f.rule, f.tunnel) for f in report.findings if f.category == "compliance")
+    # Expected: only VPN901 notes, for the 8 markdown image lines the docs page left inside the config block
+    # and the two `local-as YOUR_BGP_ASN` placeholder lines. The bare `dead-peer-detection` runs Junos's
+    # defaults (interval 10 s, threshold 5: a dead endpoint is found in about 50 s), which is fine; its
+    # AES128/SHA1/DH 2 suite is reported in the security category.
+    assert got == [("VPN901", None)] * 10
+    assert {f.rule for f in report.findings if f.category == "security"} >= {"VPN501"}
     assert not [f for f in report.findings if f.severity.value == "error"]
 
 
@@ -466,8 +466,9 @@ def test_aws_j_series_example_has_broken_references(shared) -> None:
     path = shared / "corpus/vendor/juniper/awsdocs-nag-JunOS-J-series-bgp.extracted.txt"
     report = vpncc.validate(aws_example_ir(), "juniper", path.read_text(encoding="utf-8"), path=str(path))
     errors = {(f.rule, f.tunnel) for f in report.findings if f.severity.value == "error"}
-    assert errors == {("VPN203", 1), ("VPN201", 1), ("VPN206", 1), ("VPN210", 1), ("VPN211", 1), ("VPN220", 1),
-                      ("VPN203", 2), ("VPN201", 2)}
+    # tunnel 1's gateway has no proposals, no IPsec and no st0 unit: VPN201/VPN210/VPN220 (one ESP finding,
+    # not a separate PFS one; no mode configured is not aggressive mode)
+    assert errors == {("VPN203", 1), ("VPN201", 1), ("VPN210", 1), ("VPN220", 1), ("VPN203", 2), ("VPN201", 2)}
     notes = " | ".join(f.message for f in report.findings if f.rule == "VPN901")
     for name in ("gw-vpn-44a8938f-0", "ipsec-pol-vpn-44a8938f-0", "ike-pol-vpn-44a8938f-0",
                  "ike-prop-vpn-44a8938f-0"):
