@@ -119,3 +119,14 @@ def free_name(base: str, taken: Iterable[str], fits: Any = None) -> str:
         cand = fit(f"{base}-{k}")
         k += 1
     return cand
+
+
+def customer_asn(conn: Any) -> int | None:
+    """The customer gateway's BGP ASN (both tunnels share it), None for static routing."""
+    return next((t.bgp.customer_asn for t in conn.tunnels if t.bgp is not None), None)
+
+
+def owned_addresses(inv: Any, interface: str | None = None) -> set[Any]:
+    """The IP addresses the device holds (on ``interface`` only, when given)."""
+    groups = [inv.addresses.get(interface, ())] if interface is not None else list(inv.addresses.values())
+    return {a.ip for addrs in groups for a in addrs}

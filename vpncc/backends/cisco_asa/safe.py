@@ -7,7 +7,7 @@ from typing import Any
 
 from ...ir import Connection, Routing
 from ...profile import Profile
-from ...running import Allocation, RunningConflict, free_name, lowest_free
+from ...running import Allocation, RunningConflict, customer_asn, free_name, lowest_free, owned_addresses
 from ...validate.model import DeviceConfig
 from . import names as N
 from .render import context
@@ -50,12 +50,12 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig, fmt: str
         problems.append(f"outside interface {outside!r} is not a nameif of this ASA (it has: "
                         f"{', '.join(sorted(inv.interfaces))}): give --outside-interface")
     if profile.local_address is not None and inv.addresses.get(outside):
-        owned = {a.ip for a in inv.addresses[outside]}
+        owned = owned_addresses(inv, outside)
         if profile.local_address not in owned:
             problems.append(f"--local-address {profile.local_address} is not an address of {outside} "
                             f"({', '.join(str(a.ip) for a in inv.addresses[outside])})")
     if conn.routing is Routing.BGP and inv.bgp_asn is not None:
-        want = conn.tunnels[0].bgp.customer_asn if conn.tunnels and conn.tunnels[0].bgp else None
+        want = customer_asn(conn)
         if want is not None and want != inv.bgp_asn:
             problems.append(f"the ASA runs BGP AS {inv.bgp_asn} (router bgp, line {inv.bgp_line}) and this "
                             f"connection's customer gateway uses AS {want}: the ASA runs one BGP process; "

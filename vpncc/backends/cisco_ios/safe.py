@@ -7,7 +7,7 @@ from typing import Any
 
 from ...ir import Connection, IkeVersion, Routing
 from ...profile import Profile
-from ...running import Allocation, RunningConflict, free_name, lowest_free
+from ...running import Allocation, RunningConflict, customer_asn, free_name, lowest_free, owned_addresses
 from ...validate.model import DeviceConfig
 from . import names as N
 from .render import _weak_on_strict_release, context
@@ -41,11 +41,11 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig) -> Alloc
         problems.append(f"outside interface {outside!r} does not exist on this router (it has: "
                         f"{', '.join(phys) or 'none'}): give --outside-interface")
     if profile.local_address is not None and inv.addresses:
-        owned = {a.ip for addrs in inv.addresses.values() for a in addrs}
+        owned = owned_addresses(inv)
         if profile.local_address not in owned:
             problems.append(f"--local-address {profile.local_address} is not an address of this router")
     if conn.routing is Routing.BGP and inv.bgp_asn is not None:
-        want = conn.tunnels[0].bgp.customer_asn if conn.tunnels and conn.tunnels[0].bgp else None
+        want = customer_asn(conn)
         if want is not None and want != inv.bgp_asn:
             problems.append(f"the router runs BGP AS {inv.bgp_asn} (router bgp, line {inv.bgp_line}) and this "
                             f"connection's customer gateway uses AS {want}: IOS runs one BGP process; recreate the "

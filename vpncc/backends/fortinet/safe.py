@@ -14,7 +14,7 @@ from typing import Any
 
 from ...ir import Connection, Routing
 from ...profile import Profile
-from ...running import Allocation, Inventory, Peer, RunningConflict
+from ...running import Allocation, Inventory, Peer, RunningConflict, customer_asn, owned_addresses
 from ...validate.model import DeviceConfig
 from .fortios_config import Node
 
@@ -94,11 +94,11 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig) -> Alloc
             problems.append(f"{label} interface {name!r} does not exist on this FortiGate: give "
                             f"--{label.lower() if label == 'outside' else 'lan'}-interface")
     if profile.local_address is not None and inv.addresses:
-        owned = {a.ip for v in inv.addresses.values() for a in v}
+        owned = owned_addresses(inv)
         if profile.local_address not in owned:
             problems.append(f"--local-address {profile.local_address} is not an address of this FortiGate")
     if conn.routing is Routing.BGP and inv.bgp_asn is not None:
-        want = conn.tunnels[0].bgp.customer_asn if conn.tunnels and conn.tunnels[0].bgp else None
+        want = customer_asn(conn)
         if want is not None and want != inv.bgp_asn:
             problems.append(f"the FortiGate runs BGP AS {inv.bgp_asn} (router bgp `set as`, line {inv.bgp_line}) "
                             f"and this connection's customer gateway uses AS {want}: recreate the customer "

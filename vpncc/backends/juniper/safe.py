@@ -7,7 +7,7 @@ from typing import Any
 
 from ...ir import Connection, Routing
 from ...profile import Profile
-from ...running import Allocation, RunningConflict, free_name, lowest_free
+from ...running import Allocation, RunningConflict, customer_asn, free_name, lowest_free
 from ...validate.model import DeviceConfig
 from .render import longest_name, outside_interface
 
@@ -77,7 +77,7 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig) -> Alloc
         header.append(f"LAN zone {changes['lan_zone']} (the zone of the interface holding the local networks)")
     if conn.routing is Routing.BGP and inv.bgp_asn is not None and profile.routing_instance is None:
         extra["system_as"] = inv.bgp_asn
-        want = conn.tunnels[0].bgp.customer_asn if conn.tunnels[0].bgp else None
+        want = customer_asn(conn)
         header.append(f"BGP: the router's AS {inv.bgp_asn} and router-id {inv.bgp_router_id or '(chosen by Junos)'} "
                       "are kept (no routing-options written)"
                       + (f"; the AWS sessions use local-as {want}" if want is not None and want != inv.bgp_asn else ""))

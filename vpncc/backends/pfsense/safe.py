@@ -16,7 +16,7 @@ from typing import Any
 
 from ...ir import Connection, IkeVersion, Routing
 from ...profile import Profile
-from ...running import Allocation, Inventory, Peer, RunningConflict, lowest_free
+from ...running import Allocation, Inventory, Peer, RunningConflict, customer_asn, lowest_free
 from ...validate.model import DeviceConfig
 from . import names as N
 
@@ -93,7 +93,7 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig) -> Alloc
             and not (profile.outside_interface or "").startswith("_vip"):
         problems.append(f"outside interface {profile.outside_interface!r} is not assigned on this firewall")
     if conn.routing is Routing.BGP and inv.bgp_asn is not None:
-        want = conn.tunnels[0].bgp.customer_asn if conn.tunnels and conn.tunnels[0].bgp else None
+        want = customer_asn(conn)
         if want is not None and want != inv.bgp_asn:
             problems.append(f"FRR runs BGP AS {inv.bgp_asn} (frrbgp asnum, line {inv.bgp_line}) and this connection's "
                             f"customer gateway uses AS {want}: recreate the customer gateway with ASN {inv.bgp_asn}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...ir import Connection, Routing
 from ...profile import Profile
-from ...running import Allocation, RunningConflict, free_name
+from ...running import Allocation, RunningConflict, customer_asn, free_name
 from ...validate.model import DeviceConfig
 from . import names
 from .render import options_of
@@ -50,7 +50,7 @@ def allocate(conn: Connection, profile: Profile, running: DeviceConfig, fmt: str
     if conn.routing is Routing.BGP and inv.bgp_asn is not None:
         routing, _ = options_of(extra)
         out["system_as"] = inv.bgp_asn
-        want = conn.tunnels[0].bgp.customer_asn if conn.tunnels[0].bgp else None
+        want = customer_asn(conn)
         header.append(f"BGP: the gateway's AS {inv.bgp_asn} and router-id {inv.bgp_router_id or '(chosen by the daemon)'} "
                       f"are kept ({'no router id, device or kernel protocol written' if routing == 'bird' else 'no bgp router-id written'})"
                       + (f"; the AWS sessions use local-as {want}" if want is not None and want != inv.bgp_asn
